@@ -1,0 +1,120 @@
+package dev.floodgate.grid;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.floodgate.grid.catalog.Catalog;
+import dev.floodgate.grid.hold.HoldExpiry;
+import dev.floodgate.grid.inventory.GridSerializers;
+import dev.floodgate.grid.inventory.Inventory;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * A service's handle on the grid: a Hazelcast member (embedded, the default) or a client of a cluster, with the
+ * catalog and the inventory on top. Members also sweep expired holds of the partitions they own.
+ */
+public final class Grid implements AutoCloseable {
+    /** Default stripes per category: enough to spread a hot category over the partition threads of a few members. */
+    public static final int DEFAULT_STRIPES = 8;
+
+    private final HazelcastInstance hz;
+    private final boolean ownsInstance;
+    private final Catalog catalog;
+    private final Inventory inventory;
+    private final HoldExpiry expiry;
+
+    private Grid(HazelcastInstance hz, boolean ownsInstance, GridSettings settings, int stripes, Clock clock) {
+        this.hz = hz;
+        this.ownsInstance = ownsInstance;
+        this.catalog = new Catalog(hz);
+        this.inventory = new Inventory(hz, stripes, clock);
+        this.expiry = settings.role() == GridSettings.Role.MEMBER
+                ? new HoldExpiry(hz, clock, settings.sweepInterval()) : null;
+    }
+
+    public static Grid start(GridSettings settings) {
+        return start(settings, DEFAULT_STRIPES, Clock.systemUTC());
+    }
+
+    public static Grid start(GridSettings settings, int stripes, Clock clock) {
+        HazelcastInstance hz = settings.role() == GridSettings.Role.MEMBER
+                ? Hazelcast.newHazelcastInstance(memberConfig(settings))
+                : HazelcastClient.newHazelcastClient(clientConfig(settings));
+        return new Grid(hz, true, settings, stripes, clock);
+    }
+
+    /** Wraps an instance someone else started and stops (several services in one JVM sharing one member). */
+    public static Grid shared(HazelcastInstance hz, GridSettings settings, int stripes, Clock clock) {
+        return new Grid(hz, false, settings, stripes, clock);
+    }
+
+    public static Config memberConfig(GridSettings settings) {
+        Config config = new Config();
+        config.setClusterName(settings.clusterName());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        if (settings.port() > 0) {
+            config.getNetworkConfig().setPort(settings.port()).setPortAutoIncrement(false);
+        }
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members().isEmpty()
+                ? java.util.List.of("127.0.0.1") : settings.members());
+        config.getNetworkConfig().getInterfaces().setEnabled(false);
+        // Stock stripes are changed in place by entry processors: OBJECT format skips a deserialise/serialise per
+        // hold, and the backups replay the processor rather than receive the whole stripe.
+        config.addMapConfig(new MapConfig(Inventory.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setBackupCount(settings.backupCount()));
+        config.addMapConfig(new MapConfig(Catalog.MAP).setBackupCount(settings.backupCount()));
+        GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
+        return config;
+    }
+
+    public static ClientConfig clientConfig(GridSettings settings) {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(settings.clusterName());
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.getNetworkConfig().setAddresses(settings.members());
+        GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
+        return config;
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hz;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    public Optional<HoldExpiry> expiry() {
+        return Optional.ofNullable(expiry);
+    }
+
+    public boolean isRunning() {
+        return hz.getLifecycleService().isRunning();
+    }
+
+    @Override
+    public void close() {
+        if (expiry != null) {
+            expiry.close();
+        }
+        if (ownsInstance) {
+            hz.shutdown();
+        }
+    }
+}

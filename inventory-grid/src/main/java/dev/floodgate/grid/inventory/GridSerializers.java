@@ -1,0 +1,155 @@
+package dev.floodgate.grid.inventory;
+
+import com.hazelcast.config.CompactSerializationConfig;
+import com.hazelcast.nio.serialization.compact.CompactReader;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.nio.serialization.compact.CompactWriter;
+import dev.floodgate.grid.catalog.CategoryInfo;
+import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.Hold;
+import dev.floodgate.grid.hold.HoldProcessors;
+import dev.floodgate.grid.hold.HoldResult;
+import dev.floodgate.grid.hold.HoldStatus;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Compact serialization for everything the grid stores or sends. Values written by hand (stable field names, no
+ * reflection on the hot path); small messages (keys, processors, results) by Hazelcast's record support.
+ */
+public final class GridSerializers {
+    private GridSerializers() {
+    }
+
+    public static void register(CompactSerializationConfig config) {
+        config.addSerializer(new HoldSerializer());
+        config.addSerializer(new StripeSerializer());
+        config.addSerializer(new CategorySerializer());
+        config.addSerializer(new EventSerializer());
+        config.setClasses(StockKey.class, HoldResult.class,
+                HoldProcessors.TakeHold.class, HoldProcessors.ReleaseHold.class, HoldProcessors.MarkInCheckout.class,
+                HoldProcessors.MarkSold.class, HoldProcessors.ReleaseForOrder.class, HoldProcessors.ExpireHolds.class,
+                HoldProcessors.InitStripe.class, HoldProcessors.ReadHold.class, HoldProcessors.ReadCounters.class,
+                StockCounters.class);
+    }
+
+    static final class HoldSerializer implements CompactSerializer<Hold> {
+        @Override
+        public Hold read(CompactReader in) {
+            return new Hold(in.readString("holdId"), in.readString("eventId"), in.readString("categoryId"),
+                    in.readString("fanId"), in.readInt32("quantity"), HoldStatus.valueOf(in.readString("status")),
+                    in.readString("orderId"), in.readInt64("expiresAtMillis"));
+        }
+
+        @Override
+        public void write(CompactWriter out, Hold hold) {
+            out.writeString("holdId", hold.holdId());
+            out.writeString("eventId", hold.eventId());
+            out.writeString("categoryId", hold.categoryId());
+            out.writeString("fanId", hold.fanId());
+            out.writeInt32("quantity", hold.quantity());
+            out.writeString("status", hold.status().name());
+            out.writeString("orderId", hold.orderId());
+            out.writeInt64("expiresAtMillis", hold.expiresAtMillis());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "floodgate.Hold";
+        }
+
+        @Override
+        public Class<Hold> getCompactClass() {
+            return Hold.class;
+        }
+    }
+
+    static final class StripeSerializer implements CompactSerializer<Stripe> {
+        @Override
+        public Stripe read(CompactReader in) {
+            StockKey key = new StockKey(in.readString("eventId"), in.readString("categoryId"), in.readInt32("stripe"));
+            Hold[] holds = in.readArrayOfCompact("holds", Hold.class);
+            return new Stripe(key, in.readInt32("capacity"), in.readInt32("available"), in.readInt32("held"),
+                    in.readInt32("sold"), holds == null ? List.of() : Arrays.asList(holds));
+        }
+
+        @Override
+        public void write(CompactWriter out, Stripe stripe) {
+            out.writeString("eventId", stripe.key().eventId());
+            out.writeString("categoryId", stripe.key().categoryId());
+            out.writeInt32("stripe", stripe.key().stripe());
+            out.writeInt32("capacity", stripe.capacity());
+            out.writeInt32("available", stripe.available());
+            out.writeInt32("held", stripe.held());
+            out.writeInt32("sold", stripe.sold());
+            out.writeArrayOfCompact("holds", stripe.holds().toArray(new Hold[0]));
+        }
+
+        @Override
+        public String getTypeName() {
+            return "floodgate.Stripe";
+        }
+
+        @Override
+        public Class<Stripe> getCompactClass() {
+            return Stripe.class;
+        }
+    }
+
+    static final class CategorySerializer implements CompactSerializer<CategoryInfo> {
+        @Override
+        public CategoryInfo read(CompactReader in) {
+            return new CategoryInfo(in.readString("categoryId"), in.readString("name"), in.readInt32("capacity"),
+                    in.readInt64("priceMinor"), in.readString("currency"));
+        }
+
+        @Override
+        public void write(CompactWriter out, CategoryInfo c) {
+            out.writeString("categoryId", c.categoryId());
+            out.writeString("name", c.name());
+            out.writeInt32("capacity", c.capacity());
+            out.writeInt64("priceMinor", c.priceMinor());
+            out.writeString("currency", c.currency());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "floodgate.Category";
+        }
+
+        @Override
+        public Class<CategoryInfo> getCompactClass() {
+            return CategoryInfo.class;
+        }
+    }
+
+    static final class EventSerializer implements CompactSerializer<EventInfo> {
+        @Override
+        public EventInfo read(CompactReader in) {
+            CategoryInfo[] categories = in.readArrayOfCompact("categories", CategoryInfo.class);
+            return new EventInfo(in.readString("eventId"), in.readString("name"), in.readInt64("startsAtEpochMillis"),
+                    in.readInt32("maxPerFan"), in.readInt64("holdTtlMillis"), Arrays.asList(categories));
+        }
+
+        @Override
+        public void write(CompactWriter out, EventInfo e) {
+            out.writeString("eventId", e.eventId());
+            out.writeString("name", e.name());
+            out.writeInt64("startsAtEpochMillis", e.startsAtEpochMillis());
+            out.writeInt32("maxPerFan", e.maxPerFan());
+            out.writeInt64("holdTtlMillis", e.holdTtlMillis());
+            out.writeArrayOfCompact("categories", e.categories().toArray(new CategoryInfo[0]));
+        }
+
+        @Override
+        public String getTypeName() {
+            return "floodgate.Event";
+        }
+
+        @Override
+        public Class<EventInfo> getCompactClass() {
+            return EventInfo.class;
+        }
+    }
+}
