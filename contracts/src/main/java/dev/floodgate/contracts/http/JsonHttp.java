@@ -11,6 +11,7 @@ import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.error.ErrorBody;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
@@ -126,12 +127,17 @@ public final class JsonHttp {
 
     /**
      * Error handlers for a routing: {@link ApiException} as itself, Helidon's request errors as 4xx, anything else
-     * as a 500 with no internals in the body. Call last when building the routing, after the routes, so that the
-     * catch-all 404 comes after every real route.
+     * as a 500 with no internals in the body. Unmatched paths arrive as Helidon's 404 and get the body too.
      */
     public static HttpRouting.Builder errorHandling(HttpRouting.Builder routing) {
         return routing
                 .error(ApiException.class, (req, res, e) -> sendError(res, e))
+                .error(HttpException.class, (req, res, e) -> {
+                    int code = e.status().code();
+                    String message = code == 404 ? "no such resource: " + req.path().path()
+                            : code == 405 ? "method not allowed" : code < 500 ? "bad request" : "internal error";
+                    sendError(res, ApiException.of(code >= 400 && code < 600 ? code : 500, message));
+                })
                 .error(RequestException.class, (req, res, e) -> {
                     int code = e.status().code();
                     String message = code == 413 ? "request body too large" : "bad request";
@@ -142,11 +148,6 @@ public final class JsonHttp {
                             + req.path().path(), e);
                     sendError(res, ApiException.of(500, "internal error"));
                 });
-    }
-
-    /** Answers any request that no route took: 404 with the error body instead of Helidon's plain text. */
-    public static HttpRouting.Builder notFoundFallback(HttpRouting.Builder routing) {
-        return routing.any((req, res) -> sendError(res, ApiException.notFound("no such resource: " + req.path().path())));
     }
 
     /** Direct handlers (requests refused before routing: bad headers, oversized, unparsable) with the error body. */

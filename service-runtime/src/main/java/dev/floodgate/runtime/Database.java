@@ -1,0 +1,86 @@
+package dev.floodgate.runtime;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/**
+ * A service's PostgreSQL: a bounded HikariCP pool from the {@code db} config node, and the service's own schema
+ * migrated by Flyway. Each service owns one schema and its migrations; they share only the server.
+ */
+public final class Database {
+    private Database() {
+    }
+
+    /**
+     * @param db   config node with {@code url}, {@code user}, {@code password}, {@code pool.max-size},
+     *             {@code pool.connection-timeout-millis}
+     * @param name pool name, for logs and metrics
+     */
+    public static HikariDataSource pool(Config db, String name) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(db.get("url").asString().orElseThrow(() -> new IllegalArgumentException("db.url is required")));
+        hikari.setUsername(db.get("user").asString().orElse("floodgate"));
+        hikari.setPassword(db.get("password").asString().orElse(""));
+        hikari.setMaximumPoolSize(db.get("pool.max-size").asInt().orElse(10));
+        hikari.setMinimumIdle(Math.min(2, hikari.getMaximumPoolSize()));
+        hikari.setConnectionTimeout(db.get("pool.connection-timeout-millis").asLong().orElse(3_000L));
+        hikari.setValidationTimeout(1_000);
+        // Start even while PostgreSQL is down: requests then fail with 503 and the pool recovers on its own.
+        hikari.setInitializationFailTimeout(-1);
+        return new HikariDataSource(hikari);
+    }
+
+    /** Applies the migrations under {@code classpath:db/<schema>} to {@code schema}, creating it if needed. */
+    public static void migrate(DataSource dataSource, String schema) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(schema)
+                .createSchemas(true)
+                .locations("classpath:db/" + schema)
+                .table("flyway_history_" + schema)
+                .load()
+                .migrate();
+    }
+
+    /** Readiness: the service can get a working connection within the pool's timeout. */
+    public static HealthCheck healthCheck(DataSource dataSource, String name) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                try (Connection c = dataSource.getConnection()) {
+                    return HealthCheckResponse.builder().status(c.isValid(1)).build();
+                } catch (SQLException e) {
+                    return HealthCheckResponse.builder().status(false).detail("error", e.getClass().getSimpleName()).build();
+                }
+            }
+        };
+    }
+
+    /** Whether a failure means "the database is not reachable now" (answer 503) rather than a bug. */
+    public static boolean isUnavailable(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientException
+                || (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.floodgate.runtime;
+
+import dev.floodgate.contracts.http.JsonHttp;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Starts a service's HTTP server the same way everywhere: routes from the service, health and Prometheus metrics at
+ * {@code /observe/health} and {@code /observe/metrics}, the common error body for every failure (including requests
+ * refused before routing), and a bounded request size.
+ */
+public final class Servers {
+    /** Bodies larger than this are refused by the server before any handler reads them. */
+    public static final long DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    private Servers() {
+    }
+
+    /**
+     * @param server the {@code server} config node (port, host, max-payload-size...)
+     * @param routes the service's own routes
+     * @param checks readiness checks (engines reachable...)
+     */
+    public static WebServer start(Config server, Consumer<HttpRouting.Builder> routes, List<HealthCheck> checks) {
+        HealthObserver health = HealthObserver.builder().details(true).useSystemServices(false)
+                .addChecks(checks.toArray(HealthCheck[]::new)).build();
+        HttpRouting.Builder routing = HttpRouting.builder();
+        routes.accept(routing);
+        JsonHttp.errorHandling(routing);
+        return WebServer.builder()
+                .config(server)
+                .host(server.get("host").asString().orElse("127.0.0.1"))
+                .port(server.get("port").asInt().orElse(0))
+                .maxPayloadSize(server.get("max-payload-size").asLong().orElse(DEFAULT_MAX_PAYLOAD_BYTES))
+                .directHandlers(JsonHttp.directHandlers())
+                .featuresDiscoverServices(false)
+                .addFeature(ObserveFeature.just(health, MetricsObserver.create()))
+                .routing(routing)
+                .build()
+                .start();
+    }
+}
