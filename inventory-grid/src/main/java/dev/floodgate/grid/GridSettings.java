@@ -33,6 +33,20 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         }
     }
 
+    /**
+     * Reads the {@code grid} config node: {@code cluster-name}, {@code role} (member|client), {@code members}
+     * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}.
+     */
+    public static GridSettings from(io.helidon.common.config.Config grid) {
+        return new GridSettings(
+                grid.get("cluster-name").asString().orElse("floodgate"),
+                Role.valueOf(grid.get("role").asString().orElse("member").toUpperCase(java.util.Locale.ROOT)),
+                grid.get("members").asList(String.class).orElse(List.of()),
+                grid.get("port").asInt().orElse(0),
+                grid.get("backup-count").asInt().orElse(1),
+                Duration.ofMillis(grid.get("sweep-interval-millis").asLong().orElse(1_000L)));
+    }
+
     /** A lone embedded member: the local stack's and the tests' default. */
     public static GridSettings embedded(String clusterName) {
         return new GridSettings(clusterName, Role.MEMBER, List.of(), 0, 1, Duration.ofSeconds(1));
