@@ -21,8 +21,11 @@ import java.util.Optional;
  * catalog and the inventory on top. Members also sweep expired holds of the partitions they own.
  */
 public final class Grid implements AutoCloseable {
-    /** Default stripes per category: enough to spread a hot category over the partition threads of a few members. */
-    public static final int DEFAULT_STRIPES = 8;
+    /**
+     * Stripes per category. One until stripes can lend each other stock: with several, a hold larger than what any
+     * single stripe has left would be refused while the category as a whole still has it.
+     */
+    public static final int DEFAULT_STRIPES = 1;
 
     private final HazelcastInstance hz;
     private final boolean ownsInstance;

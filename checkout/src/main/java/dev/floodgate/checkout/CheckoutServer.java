@@ -1,0 +1,148 @@
+package dev.floodgate.checkout;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.floodgate.checkout.admission.TokenVerifier;
+import dev.floodgate.checkout.order.OrderRoutes;
+import dev.floodgate.checkout.order.OrderService;
+import dev.floodgate.checkout.order.OrderStore;
+import dev.floodgate.checkout.outbox.OutboxRelay;
+import dev.floodgate.contracts.payment.Topics;
+import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridSettings;
+import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.Servers;
+import dev.floodgate.runtime.ServiceConfig;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The checkout service: places orders from holds and hands their payment requests to Pulsar through an outbox. */
+public final class CheckoutServer implements AutoCloseable {
+    private final WebServer server;
+    private final HikariDataSource dataSource;
+    private final PulsarClient pulsar;
+    private final OutboxRelay relay;
+    private final Grid ownedGrid;
+
+    private CheckoutServer(WebServer server, HikariDataSource dataSource, PulsarClient pulsar, OutboxRelay relay,
+                           Grid ownedGrid) {
+        this.server = server;
+        this.dataSource = dataSource;
+        this.pulsar = pulsar;
+        this.relay = relay;
+        this.ownedGrid = ownedGrid;
+    }
+
+    /** Standalone: joins (or connects to) the grid itself. */
+    public static CheckoutServer start(Config config) {
+        Grid grid = Grid.start(GridSettings.from(config.get("grid")));
+        try {
+            return start(config, grid, grid);
+        } catch (RuntimeException e) {
+            grid.close();
+            throw e;
+        }
+    }
+
+    /** With a grid someone else owns (the local stack shares one embedded member between services). */
+    public static CheckoutServer start(Config config, Grid grid) {
+        return start(config, grid, null);
+    }
+
+    private static CheckoutServer start(Config config, Grid grid, Grid ownedGrid) {
+        Clock clock = Clock.systemUTC();
+        HikariDataSource dataSource = Database.pool(config.get("db"), "checkout");
+        PulsarClient pulsar = null;
+        OutboxRelay relay = null;
+        try {
+            Database.migrate(dataSource, "checkout");
+            pulsar = PulsarClient.builder()
+                    .serviceUrl(config.get("pulsar.service-url").asString().orElse("pulsar://127.0.0.1:6650"))
+                    .operationTimeout(10, TimeUnit.SECONDS)
+                    .build();
+            Config outbox = config.get("outbox");
+            relay = new OutboxRelay(dataSource, pulsar, outbox.get("batch-size").asInt().orElse(100),
+                    ServiceConfig.millis(outbox.get("poll-interval-millis"), 250),
+                    ServiceConfig.millis(outbox.get("send-timeout-millis"), 10_000));
+            TokenVerifier tokens = new TokenVerifier(
+                    config.get("admission.jwks-url").asString().orElseThrow(
+                            () -> new IllegalArgumentException("admission.jwks-url is required")),
+                    ServiceConfig.millis(config.get("admission.jwks-refresh-min-interval-millis"), 5_000), clock);
+            OrderStore store = new OrderStore(dataSource);
+            OutboxRelay wake = relay;
+            OrderService orders = new OrderService(grid.catalog(), grid.inventory(), store,
+                    config.get("pulsar.topics.payment-requests").asString().orElse(Topics.PAYMENT_REQUESTS),
+                    ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000), clock, wake::wakeUp);
+            OrderRoutes routes = new OrderRoutes(orders, store, tokens,
+                    config.get("checkout.max-body-bytes").asInt().orElse(4096));
+            WebServer server = Servers.start(config.get("server"), routes::register, List.of(
+                    Database.healthCheck(dataSource, "database"),
+                    check("grid", grid::isRunning)));
+            return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid);
+        } catch (RuntimeException | PulsarClientException e) {
+            if (relay != null) {
+                relay.close();
+            }
+            if (pulsar != null) {
+                pulsar.closeAsync();
+            }
+            dataSource.close();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot reach Pulsar", e);
+        }
+    }
+
+    static HealthCheck check(String name, java.util.function.BooleanSupplier up) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder().status(up.getAsBoolean()).build();
+            }
+        };
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public OutboxRelay relay() {
+        return relay;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        relay.close();
+        try {
+            pulsar.close();
+        } catch (PulsarClientException e) {
+            // closing anyway
+        }
+        dataSource.close();
+        if (ownedGrid != null) {
+            ownedGrid.close();
+        }
+    }
+}

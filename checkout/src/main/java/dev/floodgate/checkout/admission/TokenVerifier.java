@@ -1,0 +1,150 @@
+package dev.floodgate.checkout.admission;
+
+import dev.floodgate.contracts.error.ApiException;
+import io.helidon.http.HeaderNames;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.Validator;
+import io.helidon.security.jwt.jwk.JwkKeys;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.http.ServerRequest;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies the tokens queue-edge signs, using the public keys it publishes (JWKS). Fails closed: whatever goes wrong
+ * while checking a token (no keys, unknown key, bad signature, wrong audience, expired) denies.
+ */
+public final class TokenVerifier {
+    public static final String ADMISSION_AUDIENCE = "floodgate-admission";
+    public static final String FAN_AUDIENCE = "floodgate-fan";
+    private static final int MAX_TOKEN_CHARS = 4096;
+    private static final System.Logger LOG = System.getLogger(TokenVerifier.class.getName());
+
+    private final WebClient client;
+    private final String jwksUrl;
+    private final Clock clock;
+    private final Duration minRefreshInterval;
+    private volatile JwkKeys keys;
+    private volatile long lastFetchMillis = Long.MIN_VALUE / 2;
+
+    public TokenVerifier(String jwksUrl, Duration minRefreshInterval, Clock clock) {
+        this.jwksUrl = jwksUrl;
+        this.minRefreshInterval = minRefreshInterval;
+        this.clock = clock;
+        this.client = WebClient.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(3))
+                .build();
+    }
+
+    /** A valid admission token for {@code eventId}; 401 without one, 403 for another event's. */
+    public Caller admission(ServerRequest req, String eventId) {
+        Jwt jwt = verify(bearer(req), ADMISSION_AUDIENCE);
+        String tokenEvent = jwt.payloadClaim("event").filter(v -> v instanceof JsonString)
+                .map(v -> ((JsonString) v).getString()).orElse(null);
+        if (!eventId.equals(tokenEvent)) {
+            throw ApiException.forbidden("the admission token is for another event");
+        }
+        return new Caller(subject(jwt), eventId);
+    }
+
+    /** A valid fan token or admission token: either proves who the fan is. */
+    public Caller fan(ServerRequest req) {
+        String token = bearer(req);
+        Jwt jwt = verify(token, FAN_AUDIENCE, ADMISSION_AUDIENCE);
+        return new Caller(subject(jwt), null);
+    }
+
+    private Jwt verify(String token, String... audiences) {
+        try {
+            SignedJwt signed = SignedJwt.parseToken(token);
+            Jwt jwt = signed.getJwt();
+            String alg = jwt.algorithm().orElse("none");
+            if (!alg.equals("ES256") && !alg.equals("RS256")) {
+                throw ApiException.unauthorized("token algorithm not accepted");
+            }
+            String kid = jwt.keyId().orElseThrow(() -> ApiException.unauthorized("token has no key id"));
+            JwkKeys current = keysFor(kid);
+            if (current.forKeyId(kid).isEmpty()) {
+                throw ApiException.unauthorized("token signed by an unknown key");
+            }
+            if (!signed.verifySignature(current).isValid()) {
+                throw ApiException.unauthorized("token signature is not valid");
+            }
+            List<Validator<Jwt>> validators = new ArrayList<>(
+                    Jwt.defaultTimeValidators(clock.instant(), 5, java.time.temporal.ChronoUnit.SECONDS, true));
+            if (!jwt.validate(validators).isValid()) {
+                throw ApiException.unauthorized("token expired or not yet valid");
+            }
+            List<String> aud = jwt.audience().orElse(List.of());
+            if (aud.stream().noneMatch(a -> List.of(audiences).contains(a))) {
+                throw ApiException.unauthorized("token is not meant for this service");
+            }
+            return jwt;
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Fail closed: a token we cannot fully check is no token.
+            throw ApiException.unauthorized("token is not valid");
+        }
+    }
+
+    private static String subject(Jwt jwt) {
+        return jwt.subject().filter(s -> !s.isBlank() && s.length() <= 64)
+                .orElseThrow(() -> ApiException.unauthorized("token has no subject"));
+    }
+
+    private static String bearer(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("a bearer token is required");
+        }
+        String token = header.get().substring(7).trim();
+        if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+            throw ApiException.unauthorized("a bearer token is required");
+        }
+        return token;
+    }
+
+    /** Current keys; refetched when a token names a key we do not know (rotation), at most once per interval. */
+    private JwkKeys keysFor(String kid) {
+        JwkKeys current = keys;
+        boolean known = current != null && current.forKeyId(kid).isPresent();
+        long now = clock.millis();
+        if (!known && now - lastFetchMillis >= minRefreshInterval.toMillis()) {
+            synchronized (this) {
+                if (keys == current && clock.millis() - lastFetchMillis >= minRefreshInterval.toMillis()) {
+                    lastFetchMillis = clock.millis();
+                    try {
+                        keys = fetch();
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "cannot fetch JWKS from " + jwksUrl + ": " + e);
+                    }
+                }
+                current = keys;
+            }
+        }
+        if (current == null) {
+            throw ApiException.unavailable("token keys are not available yet");
+        }
+        return current;
+    }
+
+    private JwkKeys fetch() {
+        try (HttpClientResponse res = client.get(jwksUrl).request()) {
+            if (res.status().code() != 200) {
+                throw new IllegalStateException("JWKS answered " + res.status().code());
+            }
+            JsonObject json = Json.createReader(new StringReader(res.as(String.class))).readObject();
+            return JwkKeys.builder().json(json).build();
+        }
+    }
+}

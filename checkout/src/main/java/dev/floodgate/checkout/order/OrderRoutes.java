@@ -1,0 +1,63 @@
+package dev.floodgate.checkout.order;
+
+import dev.floodgate.checkout.admission.Caller;
+import dev.floodgate.checkout.admission.TokenVerifier;
+import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.http.Ids;
+import dev.floodgate.contracts.http.JsonHttp;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The fan's order API: place an order from a hold, read one's own orders. */
+public final class OrderRoutes {
+    private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,100}");
+
+    private final OrderService orders;
+    private final OrderStore store;
+    private final TokenVerifier tokens;
+    private final int maxBodyBytes;
+
+    public OrderRoutes(OrderService orders, OrderStore store, TokenVerifier tokens, int maxBodyBytes) {
+        this.orders = orders;
+        this.store = store;
+        this.tokens = tokens;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.post("/api/orders", (req, res) -> {
+            String key = idempotencyKey(req);
+            PlaceOrder request = JsonHttp.read(req, PlaceOrder.class, maxBodyBytes);
+            Caller caller = tokens.admission(req, request.eventId());
+            OrderService.Placed placed = orders.place(caller, key, request);
+            JsonHttp.send(res, placed.created() ? 201 : 200, placed.order().view());
+        });
+        routing.get("/api/orders", (req, res) -> {
+            Caller caller = tokens.fan(req);
+            JsonHttp.ok(res, Map.of("orders", store.byFan(caller.fanId(), OrderStore.MAX_LIST).stream()
+                    .map(Order::view).toList()));
+        });
+        routing.get("/api/orders/{orderId}", (req, res) -> {
+            Caller caller = tokens.fan(req);
+            var id = Ids.uuid(req.path().pathParameters().get("orderId"), "orderId");
+            Order order = store.find(id).filter(o -> o.fanId().equals(caller.fanId()))
+                    .orElseThrow(() -> ApiException.notFound("no such order"));
+            JsonHttp.ok(res, order.view());
+        });
+    }
+
+    private static String idempotencyKey(ServerRequest req) {
+        String key = req.headers().first(IDEMPOTENCY_KEY).orElse(null);
+        if (key == null || !KEY.matcher(key).matches()) {
+            throw ApiException.badRequest("an Idempotency-Key header of 8-100 letters, digits or -_.: is required",
+                    "Idempotency-Key");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.floodgate.checkout.order;
+
+import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.http.Json;
+import dev.floodgate.contracts.order.OrderStatus;
+import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.runtime.Database;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Orders in PostgreSQL (schema {@code checkout}); the order and its payment request commit together. */
+public final class OrderStore {
+    public static final int MAX_LIST = 100;
+    private static final String COLUMNS = "id, fan_id, event_id, category_id, hold_id, quantity, amount_minor, currency,"
+            + " status, buyer_name, buyer_email, payment_method_id, idempotency_key, failure_reason, created_at,"
+            + " updated_at, settled_at";
+
+    /** The hold already has a live order under another idempotency key. */
+    public static final class HoldTaken extends RuntimeException {
+        HoldTaken() {
+            super("hold already has an order", null, false, false);
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public OrderStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Inserts the order and its payment request in one transaction. If the fan already placed an order with the same
+     * idempotency key, that order is returned and nothing is written.
+     */
+    public Order insert(Order order, String topic, PaymentRequest request) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int inserted;
+                try (PreparedStatement ps = c.prepareStatement("insert into checkout.orders (" + COLUMNS + ")"
+                        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing")) {
+                    ps.setObject(1, order.id());
+                    ps.setString(2, order.fanId());
+                    ps.setString(3, order.eventId());
+                    ps.setString(4, order.categoryId());
+                    ps.setString(5, order.holdId());
+                    ps.setInt(6, order.quantity());
+                    ps.setLong(7, order.amountMinor());
+                    ps.setString(8, order.currency());
+                    ps.setString(9, order.status().name());
+                    ps.setString(10, order.buyerName());
+                    ps.setString(11, order.buyerEmail());
+                    ps.setString(12, order.paymentMethodId());
+                    ps.setString(13, order.idempotencyKey());
+                    ps.setString(14, order.failureReason());
+                    ps.setTimestamp(15, Timestamp.from(order.createdAt()));
+                    ps.setTimestamp(16, Timestamp.from(order.updatedAt()));
+                    ps.setTimestamp(17, null);
+                    inserted = ps.executeUpdate();
+                }
+                if (inserted == 1) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "insert into checkout.outbox (topic, message_key, payload) values (?, ?, ?::jsonb)")) {
+                        ps.setString(1, topic);
+                        ps.setString(2, order.id().toString());
+                        ps.setString(3, Json.writeString(request));
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return inserted == 1 ? order : findByKey(order.fanId(), order.idempotencyKey()).orElseThrow();
+            } catch (SQLException e) {
+                c.rollback();
+                if ("23505".equals(e.getSQLState())) {
+                    throw new HoldTaken();
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public Optional<Order> findByKey(String fanId, String idempotencyKey) {
+        return queryOne("select " + COLUMNS + " from checkout.orders where fan_id = ? and idempotency_key = ?",
+                fanId, idempotencyKey);
+    }
+
+    public Optional<Order> find(UUID id) {
+        return queryOne("select " + COLUMNS + " from checkout.orders where id = ?", id);
+    }
+
+    public List<Order> byFan(String fanId, int limit) {
+        return query("select " + COLUMNS + " from checkout.orders where fan_id = ? order by created_at desc limit ?",
+                fanId, Math.min(limit, MAX_LIST));
+    }
+
+    private Optional<Order> queryOne(String sql, Object... args) {
+        return query(sql, args).stream().findFirst();
+    }
+
+    private List<Order> query(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<Order> orders = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    orders.add(read(rs));
+                }
+            }
+            return orders;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Order read(ResultSet rs) throws SQLException {
+        return new Order(rs.getObject("id", UUID.class), rs.getString("fan_id"), rs.getString("event_id"),
+                rs.getString("category_id"), rs.getString("hold_id"), rs.getInt("quantity"),
+                rs.getLong("amount_minor"), rs.getString("currency"), OrderStatus.valueOf(rs.getString("status")),
+                rs.getString("buyer_name"), rs.getString("buyer_email"), rs.getString("payment_method_id"),
+                rs.getString("idempotency_key"), rs.getString("failure_reason"), instant(rs, "created_at"),
+                instant(rs, "updated_at"), instant(rs, "settled_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** An unreachable database is a 503 the client may retry; anything else is a real failure. */
+    static RuntimeException failure(SQLException e) {
+        if (Database.isUnavailable(e)) {
+            return ApiException.unavailable("orders are unavailable right now, retry shortly");
+        }
+        return new IllegalStateException("order store failure", e);
+    }
+}

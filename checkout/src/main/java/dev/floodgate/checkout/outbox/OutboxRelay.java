@@ -1,0 +1,174 @@
+package dev.floodgate.checkout.outbox;
+
+import dev.floodgate.contracts.http.Json;
+import dev.floodgate.contracts.payment.PaymentRequest;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves committed payment requests from the outbox table to Pulsar. A row is deleted only after the broker has
+ * acknowledged the message, in the same transaction that locked it, so a crash or a broker outage at any point
+ * leads to a resend, never a loss. Several checkout instances share the work (SKIP LOCKED). A resend can duplicate a
+ * message; the payment worker is idempotent by order id, so a duplicate has no effect.
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
+
+    private final DataSource dataSource;
+    private final PulsarClient pulsar;
+    private final int batchSize;
+    private final Duration pollInterval;
+    private final Duration sendTimeout;
+    private final Map<String, Producer<PaymentRequest>> producers = new ConcurrentHashMap<>();
+    private final Object signal = new Object();
+    private final AtomicLong relayed = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean woken;
+
+    public OutboxRelay(DataSource dataSource, PulsarClient pulsar, int batchSize, Duration pollInterval,
+                       Duration sendTimeout) {
+        if (batchSize < 1 || batchSize > 1000) {
+            throw new IllegalArgumentException("outbox batch size must be 1..1000");
+        }
+        this.dataSource = dataSource;
+        this.pulsar = pulsar;
+        this.batchSize = batchSize;
+        this.pollInterval = pollInterval;
+        this.sendTimeout = sendTimeout;
+        this.thread = Thread.ofPlatform().name("floodgate-outbox-relay").daemon().start(this::run);
+    }
+
+    /** Asks the relay to look now rather than at its next poll (called after an order commits). */
+    public void wakeUp() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    public long relayed() {
+        return relayed.get();
+    }
+
+    /** Rows not yet relayed (for health and metrics). */
+    public long pending() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from checkout.outbox");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private void run() {
+        long backoffMillis = 0;
+        while (running) {
+            try {
+                int moved = relayBatch();
+                backoffMillis = 0;
+                if (moved == batchSize) {
+                    continue;
+                }
+            } catch (Exception e) {
+                backoffMillis = Math.min(Math.max(backoffMillis * 2, 200), 5_000);
+                LOG.log(System.Logger.Level.WARNING, "outbox relay failed, retrying in " + backoffMillis + " ms: " + e);
+            }
+            await(backoffMillis > 0 ? backoffMillis : pollInterval.toMillis());
+        }
+    }
+
+    /** Relays up to one batch; answers how many rows it moved. */
+    int relayBatch() throws SQLException, PulsarClientException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Long> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("select id, topic, message_key, payload::text"
+                        + " from checkout.outbox order by id limit ? for update skip locked")) {
+                    ps.setInt(1, batchSize);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            PaymentRequest request = Json.read(rs.getString(4), PaymentRequest.class);
+                            producer(rs.getString(2)).newMessage().key(rs.getString(3)).value(request).send();
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                }
+                if (!ids.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("delete from checkout.outbox where id = any(?)")) {
+                        Array array = c.createArrayOf("bigint", ids.toArray());
+                        ps.setArray(1, array);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                relayed.addAndGet(ids.size());
+                return ids.size();
+            } catch (SQLException | PulsarClientException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private Producer<PaymentRequest> producer(String topic) throws PulsarClientException {
+        Producer<PaymentRequest> existing = producers.get(topic);
+        if (existing != null) {
+            return existing;
+        }
+        // No batching: each message is persisted and acknowledged on its own before its row is deleted.
+        Producer<PaymentRequest> created = pulsar.newProducer(Schema.JSON(PaymentRequest.class))
+                .topic(topic)
+                .enableBatching(false)
+                .sendTimeout((int) sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .blockIfQueueFull(true)
+                .create();
+        producers.put(topic, created);
+        return created;
+    }
+
+    private void await(long millis) {
+        synchronized (signal) {
+            if (!woken && running) {
+                try {
+                    signal.wait(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            woken = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wakeUp();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producers.values().forEach(p -> p.closeAsync());
+    }
+}

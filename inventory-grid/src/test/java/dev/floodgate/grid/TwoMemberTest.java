@@ -1,0 +1,46 @@
+package dev.floodgate.grid;
+
+import dev.floodgate.grid.catalog.CategoryInfo;
+import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.inventory.StockCounters;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two members of one cluster in this JVM: holds taken through one survive the sudden death of the other. */
+class TwoMemberTest {
+    @Test
+    void holdsSurviveTheSuddenLossOfOneMember() {
+        String cluster = "two-members-" + UUID.randomUUID();
+        GridSettings settings = new GridSettings(cluster, GridSettings.Role.MEMBER, List.of("127.0.0.1"), 0, 1,
+                Duration.ofHours(1));
+        TestClock clock = new TestClock();
+        try (Grid a = Grid.start(settings, Grid.DEFAULT_STRIPES, clock);
+             Grid b = Grid.start(settings, Grid.DEFAULT_STRIPES, clock)) {
+            assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2);
+            // Several events spread the stock entries over partitions owned by both members.
+            List<String> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                EventInfo event = new EventInfo("ev-" + i, "Test", 0, 4, 600_000,
+                        List.of(new CategoryInfo("ga", "General", 50, 1000, "EUR")));
+                a.catalog().add(event);
+                a.inventory().stock(event);
+                for (int f = 0; f < 10; f++) {
+                    assertThat(a.inventory().hold(event.eventId(), "ga", "fan-" + f, "r", 2, Duration.ofMinutes(10))
+                            .done()).isTrue();
+                }
+                events.add(event.eventId());
+            }
+
+            b.hazelcast().getLifecycleService().terminate();
+
+            for (String ev : events) {
+                assertThat(a.inventory().counters(ev, "ga")).isEqualTo(new StockCounters(50, 30, 20, 0));
+            }
+        }
+    }
+}
