@@ -1,0 +1,78 @@
+package dev.floodgate.ops.simulator;
+
+import dev.floodgate.contracts.error.ApiException;
+
+import java.time.Instant;
+import java.util.List;
+
+/** SIMULATOR: the JSON bodies of the simulated card processor's API (Stripe-like, camelCase). */
+public final class Api {
+    private Api() {
+    }
+
+    /** {@code POST /v1/payment-methods}: what the fan's browser sends to the provider (never to Floodgate). */
+    public record PaymentMethodRequest(String cardNumber, Integer expMonth, Integer expYear, String cvc) {
+        public PaymentMethodRequest {
+            if (cardNumber == null || cardNumber.isBlank()) {
+                throw ApiException.badRequest("card number is required", "cardNumber");
+            }
+            cardNumber = cardNumber.replace(" ", "");
+            if (!TestCards.passesLuhn(cardNumber)) {
+                throw ApiException.badRequest("card number is invalid", "cardNumber");
+            }
+            if (expMonth == null || expMonth < 1 || expMonth > 12) {
+                throw ApiException.badRequest("expiry month must be 1..12", "expMonth");
+            }
+            if (expYear == null || expYear < 2000 || expYear > 2100) {
+                throw ApiException.badRequest("expiry year must be a four-digit year", "expYear");
+            }
+            if (cvc == null || !cvc.matches("[0-9]{3,4}")) {
+                throw ApiException.badRequest("cvc must be 3 or 4 digits", "cvc");
+            }
+        }
+
+        /** No card number in logs or toString, even in a simulator. */
+        @Override
+        public String toString() {
+            return "PaymentMethodRequest[last4=" + cardNumber.substring(cardNumber.length() - 4) + "]";
+        }
+    }
+
+    /** A tokenised card: all that a merchant ever sees of it. */
+    public record PaymentMethod(String id, String last4, String brand) {
+    }
+
+    /** {@code POST /v1/charges} (with an {@code Idempotency-Key} header). */
+    public record ChargeRequest(Long amountMinor, String currency, String paymentMethodId, String reference) {
+        public static final long MAX_AMOUNT_MINOR = 99_999_999L;
+
+        public ChargeRequest {
+            if (amountMinor == null || amountMinor <= 0 || amountMinor > MAX_AMOUNT_MINOR) {
+                throw ApiException.badRequest("amount must be 1.." + MAX_AMOUNT_MINOR + " minor units", "amountMinor");
+            }
+            if (currency == null || !currency.matches("[A-Z]{3}")) {
+                throw ApiException.badRequest("currency must be an ISO-4217 code such as EUR", "currency");
+            }
+            if (paymentMethodId == null || paymentMethodId.isBlank() || paymentMethodId.length() > 100) {
+                throw ApiException.badRequest("payment method id is required", "paymentMethodId");
+            }
+            if (reference != null && (reference.isBlank() || reference.length() > 200)) {
+                throw ApiException.badRequest("reference must be 1-200 characters", "reference");
+            }
+        }
+    }
+
+    /**
+     * A charge, whatever its outcome: a declined attempt is a charge too (status {@code declined}, a decline code),
+     * as with real processors.
+     */
+    public record Charge(String id, String status, String declineCode, long amountMinor, String currency,
+                         String paymentMethodId, String reference, Instant created) {
+        public static final String SUCCEEDED = "succeeded";
+        public static final String DECLINED = "declined";
+    }
+
+    /** A list of charges: {@code {"data":[...]}}. */
+    public record ChargeList(List<Charge> data) {
+    }
+}
