@@ -80,8 +80,9 @@ public final class TokenVerifier {
                 throw ApiException.unauthorized("token signature is not valid");
             }
             List<Validator<Jwt>> validators = new ArrayList<>(
-                    Jwt.defaultTimeValidators(clock.instant(), 5, java.time.temporal.ChronoUnit.SECONDS, true));
-            if (!jwt.validate(validators).isValid()) {
+                    Jwt.defaultTimeValidators(clock.instant(), 5, java.time.temporal.ChronoUnit.SECONDS, false));
+            // Every token we accept must expire; the validators check exp, nbf and iat when present.
+            if (jwt.expirationTime().isEmpty() || !jwt.validate(validators).isValid()) {
                 throw ApiException.unauthorized("token expired or not yet valid");
             }
             List<String> aud = jwt.audience().orElse(List.of());

@@ -76,7 +76,7 @@ public final class OrderService {
             case NOT_ENOUGH_STOCK -> throw new IllegalStateException("stock outcome on a checkout transition");
         }
 
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL keeps micros
         long amount = Math.multiplyExact(category.priceMinor(), (long) hold.quantity());
         Order order = new Order(orderId, caller.fanId(), event.eventId(), category.categoryId(), hold.holdId(),
                 hold.quantity(), amount, category.currency(), OrderStatus.AWAITING_PAYMENT, request.buyer().name(),

@@ -1,0 +1,263 @@
+package dev.floodgate.checkout;
+
+import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.engines.fixture.Engines;
+import dev.floodgate.engines.fixture.SharedEngines;
+import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridSettings;
+import dev.floodgate.grid.catalog.CategoryInfo;
+import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.HoldStatus;
+import dev.floodgate.runtime.ServiceConfig;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** checkout against real PostgreSQL, Pulsar and Hazelcast; tokens from a real JWKS endpoint. */
+@ExtendWith(SharedEngines.class)
+class CheckoutTest {
+    private static final String EVENT = "gig";
+    private static Engines engines;
+    private static Grid grid;
+    private static TestIssuer issuer;
+    private static CheckoutServer checkout;
+    private static WebClient http;
+    private static PulsarClient pulsar;
+    private static Consumer<PaymentRequest> payments;
+
+    @BeforeAll
+    static void start(Engines e) throws Exception {
+        engines = e;
+        grid = Grid.start(GridSettings.embedded("checkout-test-" + UUID.randomUUID()));
+        EventInfo event = new EventInfo(EVENT, "Gig", 0, 4, 600_000,
+                List.of(new CategoryInfo("ga", "General", 100, 4500, "EUR")));
+        grid.catalog().add(event);
+        grid.inventory().stock(event);
+        issuer = new TestIssuer();
+        String topic = engines.topic("payment-requests");
+        pulsar = PulsarClient.builder().serviceUrl(engines.pulsarServiceUrl()).build();
+        payments = pulsar.newConsumer(Schema.JSON(PaymentRequest.class)).topic(topic).subscriptionName("test")
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+        checkout = CheckoutServer.start(ServiceConfig.load("checkout.yaml", Map.of(
+                "server.port", "0",
+                "db.url", engines.jdbcUrl(), "db.user", engines.user(), "db.password", engines.password(),
+                "pulsar.service-url", engines.pulsarServiceUrl(),
+                "pulsar.topics.payment-requests", topic,
+                "admission.jwks-url", issuer.jwksUrl())), grid);
+        http = WebClient.builder().baseUri(checkout.url()).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (checkout != null) {
+            checkout.close();
+        }
+        if (payments != null) {
+            payments.close();
+        }
+        if (pulsar != null) {
+            pulsar.close();
+        }
+        if (issuer != null) {
+            issuer.close();
+        }
+        if (grid != null) {
+            grid.close();
+        }
+    }
+
+    private static String newHold(String fan, int quantity) {
+        return grid.inventory().hold(EVENT, "ga", fan, UUID.randomUUID().toString(), quantity, Duration.ofMinutes(10))
+                .hold().holdId();
+    }
+
+    private static String orderBody(String holdId) {
+        return "{\"eventId\":\"" + EVENT + "\",\"holdId\":\"" + holdId + "\",\"paymentMethodId\":\"pm_test123\","
+                + "\"buyer\":{\"name\":\"Ada Lovelace\",\"email\":\"Ada@Example.com\"}}";
+    }
+
+    private static HttpClientResponse placeOrder(String token, String key, String body) {
+        var request = http.method(Method.POST).path("/api/orders").header(HeaderNames.CONTENT_TYPE, "application/json");
+        if (token != null) {
+            request.header(HeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        if (key != null) {
+            request.header(HeaderNames.create("Idempotency-Key"), key);
+        }
+        return request.submit(body);
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = engines.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Message<PaymentRequest> nextPaymentFor(String orderId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Message<PaymentRequest> m = payments.receive(1, TimeUnit.SECONDS);
+            if (m != null) {
+                payments.acknowledge(m);
+                if (m.getValue().orderId().equals(orderId)) {
+                    return m;
+                }
+            }
+        }
+        throw new AssertionError("no payment request for order " + orderId + " within 30 s");
+    }
+
+    @Test
+    void anOrderIsStoredAwaitingPaymentAndItsPaymentRequestReachesPulsar() throws Exception {
+        String holdId = newHold("fan-a", 2);
+        String orderId;
+        try (HttpClientResponse res = placeOrder(issuer.admission("fan-a", EVENT), "key-fan-a-0001", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(201);
+            String body = res.as(String.class);
+            assertThat(body).contains("\"status\":\"AWAITING_PAYMENT\"", "\"amountMinor\":9000", "\"currency\":\"EUR\"");
+            orderId = body.replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
+        }
+        PaymentRequest request = nextPaymentFor(orderId).getValue();
+        assertThat(request.amountMinor()).isEqualTo(9000);
+        assertThat(request.holdId()).isEqualTo(holdId);
+        assertThat(request.paymentMethodId()).isEqualTo("pm_test123");
+        assertThat(grid.inventory().find(EVENT, holdId).orElseThrow().status()).isEqualTo(HoldStatus.IN_CHECKOUT);
+    }
+
+    @Test
+    void aRetriedOrderWithTheSameKeyIsTheSameOrder() throws Exception {
+        String holdId = newHold("fan-b", 1);
+        String token = issuer.admission("fan-b", EVENT);
+        String first;
+        try (HttpClientResponse res = placeOrder(token, "key-fan-b-0001", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(201);
+            first = res.as(String.class);
+        }
+        try (HttpClientResponse res = placeOrder(token, "key-fan-b-0001", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(200);
+            assertThat(res.as(String.class)).isEqualTo(first);
+        }
+        assertThat(count("select count(*) from checkout.orders where fan_id = 'fan-b'")).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondOrderForTheSameHoldIsRefused() {
+        String holdId = newHold("fan-c", 1);
+        String token = issuer.admission("fan-c", EVENT);
+        try (HttpClientResponse res = placeOrder(token, "key-fan-c-0001", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(201);
+        }
+        try (HttpClientResponse res = placeOrder(token, "key-fan-c-0002", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(409);
+            assertThat(res.as(String.class)).startsWith("{\"errors\":[{\"message\":");
+        }
+    }
+
+    @Test
+    void withoutAnAdmissionTokenNothingIsOrdered() throws Exception {
+        String holdId = newHold("fan-d", 1);
+        try (HttpClientResponse res = placeOrder(null, "key-fan-d-0001", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+        try (HttpClientResponse res = placeOrder(issuer.fan("fan-d"), "key-fan-d-0002", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+        try (HttpClientResponse res = placeOrder(issuer.expiredAdmission("fan-d", EVENT), "key-fan-d-0003",
+                orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+        assertThat(count("select count(*) from checkout.orders where fan_id = 'fan-d'")).isZero();
+        assertThat(grid.inventory().find(EVENT, holdId).orElseThrow().status()).isEqualTo(HoldStatus.HELD);
+    }
+
+    @Test
+    void aTokenFromAnotherIssuerIsRejected() {
+        String holdId = newHold("fan-e", 1);
+        try (TestIssuer stranger = new TestIssuer();
+             HttpClientResponse res = placeOrder(stranger.admission("fan-e", EVENT), "key-fan-e-0001",
+                     orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void anAdmissionForAnotherEventIsForbidden() {
+        String holdId = newHold("fan-f", 1);
+        try (HttpClientResponse res = placeOrder(issuer.admission("fan-f", "other-gig"), "key-fan-f-0001",
+                orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void anotherFansHoldCannotBeOrdered() {
+        String holdId = newHold("fan-g", 1);
+        try (HttpClientResponse res = placeOrder(issuer.admission("fan-h", EVENT), "key-fan-h-0001",
+                orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(404);
+            assertThat(res.as(String.class)).contains("\"field\":\"holdId\"");
+        }
+    }
+
+    @Test
+    void badInputIsA400NamingTheFieldAndWritesNothing() throws Exception {
+        String holdId = newHold("fan-i", 1);
+        String token = issuer.admission("fan-i", EVENT);
+        String badEmail = orderBody(holdId).replace("Ada@Example.com", "not-an-email");
+        try (HttpClientResponse res = placeOrder(token, "key-fan-i-0001", badEmail)) {
+            assertThat(res.status().code()).isEqualTo(400);
+            assertThat(res.as(String.class)).contains("\"field\":\"buyer.email\"");
+        }
+        try (HttpClientResponse res = placeOrder(token, "key-fan-i-0002", "{\"eventId\":")) {
+            assertThat(res.status().code()).isEqualTo(400);
+        }
+        try (HttpClientResponse res = placeOrder(token, null, orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(400);
+            assertThat(res.as(String.class)).contains("\"field\":\"Idempotency-Key\"");
+        }
+        assertThat(count("select count(*) from checkout.orders where fan_id = 'fan-i'")).isZero();
+    }
+
+    @Test
+    void aFanReadsTheirOwnOrderButNotAnotherFans() {
+        String holdId = newHold("fan-j", 1);
+        String orderId;
+        try (HttpClientResponse res = placeOrder(issuer.admission("fan-j", EVENT), "key-fan-j-0001",
+                orderBody(holdId))) {
+            orderId = res.as(String.class).replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
+        }
+        try (HttpClientResponse res = http.get("/api/orders/" + orderId)
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-j")).request()) {
+            assertThat(res.status().code()).isEqualTo(200);
+        }
+        try (HttpClientResponse res = http.get("/api/orders/" + orderId)
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-k")).request()) {
+            assertThat(res.status().code()).isEqualTo(404);
+        }
+        try (HttpClientResponse res = http.get("/api/orders/not-a-uuid")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-j")).request()) {
+            assertThat(res.status().code()).isEqualTo(400);
+        }
+    }
+}
