@@ -112,8 +112,9 @@ public final class SimulatorServer implements AutoCloseable {
 
     @Override
     public void close() {
+        int port = server.port();
         server.stop();
-        LOG.log(System.Logger.Level.INFO, "SIMULATOR: stopped (was on port " + server.port() + ")");
+        LOG.log(System.Logger.Level.INFO, "SIMULATOR: stopped (was on port " + port + ")");
     }
 
     private static void routes(HttpRouting.Builder routing, Ledger ledger, Faults faults) {

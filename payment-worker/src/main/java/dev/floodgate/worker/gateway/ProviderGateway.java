@@ -1,0 +1,190 @@
+package dev.floodgate.worker.gateway;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floodgate.contracts.http.Json;
+import io.helidon.faulttolerance.Retry;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker's HTTP client of the card processor (Helidon WebClient over real HTTP). Each charge is sent with the
+ * order id as {@code Idempotency-Key} and retried with exponential backoff and jitter (Helidon fault-tolerance
+ * {@link Retry}) on timeouts, connection errors, 5xx, 408, 409 and 429 — each retry is safe because of the key.
+ * A decline or any other 4xx is an answer, not a failure, and is returned at once.
+ *
+ * <p>Why 409 is retried rather than final: a provider answers 409 when a request with the same key is still in
+ * flight (or was different): in both cases a charge may exist, so the order must not be failed on it.
+ */
+public final class ProviderGateway {
+    public static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
+    private static final System.Logger LOG = System.getLogger(ProviderGateway.class.getName());
+    private static final int MAX_REASON_LENGTH = 300;
+
+    /** The provider's replies are read leniently: a real provider adds fields over time. */
+    private static final ObjectMapper LENIENT = Json.MAPPER.copy()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final ProviderSettings settings;
+    private final WebClient client;
+    private final Retry retry;
+    private final AtomicLong retries = new AtomicLong();
+
+    public ProviderGateway(ProviderSettings settings) {
+        this.settings = settings;
+        this.client = WebClient.builder()
+                .baseUri(settings.url())
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .followRedirects(false)
+                .shareConnectionCache(false)
+                .build();
+        BackoffPolicy backoff = new BackoffPolicy(settings.maxAttempts(), settings.initialBackoff().toMillis(),
+                settings.maxBackoff().toMillis(), settings.jitter());
+        this.retry = Retry.builder()
+                .name("floodgate-provider-charge")
+                .retryPolicy(backoff)
+                .calls(settings.maxAttempts())
+                .applyOn(Set.of(RetryableFailure.class))
+                .overallTimeout(settings.worstCase())
+                .build();
+    }
+
+    public ProviderSettings settings() {
+        return settings;
+    }
+
+    /** Retries made so far by this gateway (all charges together). */
+    public long retries() {
+        return retries.get();
+    }
+
+    /**
+     * Charges once per idempotency key.
+     *
+     * @throws ProviderUnavailableException no answer after every attempt: the outcome is unknown
+     */
+    public ChargeResult charge(ChargeCommand command) throws ProviderUnavailableException {
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            return retry.invoke(() -> {
+                if (attempts.incrementAndGet() > 1) {
+                    retries.incrementAndGet();
+                }
+                return attempt(command, attempts.get());
+            });
+        } catch (RetryableFailure e) {
+            throw new ProviderUnavailableException("no answer from the provider for " + command.idempotencyKey()
+                    + " (" + e.getMessage() + ")", attempts.get(), e);
+        } catch (RuntimeException e) {
+            // The retry's overall timeout or anything unexpected: still an unknown outcome, never a failed order.
+            throw new ProviderUnavailableException("charging " + command.idempotencyKey() + " failed: " + e,
+                    attempts.get(), e);
+        }
+    }
+
+    /**
+     * Asks the provider whether a charge was made under this key ({@code GET /v1/charges?idempotencyKey=}); one
+     * attempt, for reconciliation of unknown outcomes.
+     */
+    public Optional<ProviderCharge> findByIdempotencyKey(String idempotencyKey) throws ProviderUnavailableException {
+        try (HttpClientResponse res = client.get("/v1/charges").queryParam("idempotencyKey", idempotencyKey)
+                .request()) {
+            String body = res.as(String.class);
+            if (res.status().code() != 200) {
+                throw new ProviderUnavailableException("charge lookup answered HTTP " + res.status().code(), 1, null);
+            }
+            List<ProviderCharge> found = LENIENT.readValue(body, ChargeList.class).data();
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+        } catch (IOException | RuntimeException e) {
+            throw new ProviderUnavailableException("charge lookup failed: " + e, 1, e);
+        }
+    }
+
+    private ChargeResult attempt(ChargeCommand command, int attempt) {
+        int status;
+        String body;
+        try (HttpClientResponse res = client.post("/v1/charges")
+                .header(IDEMPOTENCY_KEY, command.idempotencyKey())
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.ACCEPT, "application/json")
+                .submit(Json.write(command.body()))) {
+            status = res.status().code();
+            body = res.entity().hasEntity() ? res.as(String.class) : "";
+        } catch (RuntimeException e) {
+            // Connection refused or reset, read timeout, broken stream: nothing was learnt.
+            LOG.log(System.Logger.Level.DEBUG, () -> "provider attempt " + attempt + " for "
+                    + command.idempotencyKey() + " failed: " + e);
+            throw new RetryableFailure(rootMessage(e), e);
+        }
+        if (status == 200 || status == 201) {
+            ProviderCharge charge;
+            try {
+                charge = LENIENT.readValue(body, ProviderCharge.class);
+            } catch (IOException e) {
+                throw new RetryableFailure("unreadable charge in HTTP " + status, e);
+            }
+            if (charge.id() == null) {
+                throw new RetryableFailure("a charge without an id in HTTP " + status, null);
+            }
+            return switch (charge.status() == null ? "" : charge.status()) {
+                case ProviderCharge.SUCCEEDED -> new ChargeResult.Succeeded(charge.id(), attempt);
+                case ProviderCharge.DECLINED -> new ChargeResult.Declined(charge.id(),
+                        charge.declineCode() == null ? "declined" : charge.declineCode(), attempt);
+                default -> throw new RetryableFailure("unknown charge status " + charge.status(), null);
+            };
+        }
+        if (status == 408 || status == 409 || status == 429 || status >= 500) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "provider attempt " + attempt + " for "
+                    + command.idempotencyKey() + " answered HTTP " + status);
+            throw new RetryableFailure("HTTP " + status, null);
+        }
+        return new ChargeResult.Rejected(status, "HTTP " + status + ": " + reason(body), attempt);
+    }
+
+    /** The first error message of our error body, or the start of whatever came. */
+    private static String reason(String body) {
+        try {
+            JsonNode message = LENIENT.readTree(body).path("errors").path(0).path("message");
+            if (message.isTextual()) {
+                return truncate(message.asText());
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: fall through
+        }
+        return truncate(body.isBlank() ? "no reason given" : body);
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= MAX_REASON_LENGTH ? text : text.substring(0, MAX_REASON_LENGTH);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ChargeList(List<ProviderCharge> data) {
+    }
+
+    /** An attempt that taught nothing: worth another try with the same key. */
+    static final class RetryableFailure extends RuntimeException {
+        RetryableFailure(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+}
