@@ -1,0 +1,198 @@
+package dev.floodgate.edge;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.floodgate.edge.event.EventRoutes;
+import dev.floodgate.edge.fan.FanRoutes;
+import dev.floodgate.edge.fan.FanStore;
+import dev.floodgate.edge.fan.Passwords;
+import dev.floodgate.edge.hold.HoldRoutes;
+import dev.floodgate.edge.operator.OperatorAuth;
+import dev.floodgate.edge.operator.OperatorRoutes;
+import dev.floodgate.edge.queue.QueueMetrics;
+import dev.floodgate.edge.queue.QueueRoutes;
+import dev.floodgate.edge.queue.QueueSerializers;
+import dev.floodgate.edge.queue.WaitingRoom;
+import dev.floodgate.edge.token.JwkTokenVerifier;
+import dev.floodgate.edge.token.SigningKeys;
+import dev.floodgate.edge.token.TokenGuard;
+import dev.floodgate.edge.token.TokenIssuer;
+import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridSettings;
+import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.Servers;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The queue edge: fans, tokens, waiting rooms, holds and the operator API on one HTTP server, backed by PostgreSQL
+ * (schema {@code edge}) and the grid. {@link #start(Config)} starts its own grid member or client from
+ * {@code grid.*}; {@link #start(Config, Grid)} uses a grid someone else owns and leaves it running on close.
+ */
+public final class EdgeServer implements AutoCloseable {
+    public static final String SCHEMA = "edge";
+    private static final System.Logger LOG = System.getLogger(EdgeServer.class.getName());
+
+    private final WebServer server;
+    private final HikariDataSource dataSource;
+    private final Grid grid;
+    private final HazelcastInstance ownedInstance;
+
+    private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance) {
+        this.server = server;
+        this.dataSource = dataSource;
+        this.grid = grid;
+        this.ownedInstance = ownedInstance;
+    }
+
+    /** Standalone: starts a grid member or client from {@code grid.*} and owns it. */
+    public static EdgeServer start(Config config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static EdgeServer start(Config config, Clock clock) {
+        EdgeSettings settings = EdgeSettings.from(config);
+        HazelcastInstance hz = startHazelcast(settings.grid());
+        try {
+            Grid grid = Grid.shared(hz, settings.grid(), Grid.DEFAULT_STRIPES, clock);
+            return start(config, settings, grid, hz, clock);
+        } catch (RuntimeException e) {
+            hz.shutdown();
+            throw e;
+        }
+    }
+
+    /** With a grid someone else owns (the local stack's shared member); closing leaves the grid running. */
+    public static EdgeServer start(Config config, Grid grid) {
+        return start(config, grid, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Config, Grid)} with the clock that drives admission and token times (tests move it). */
+    public static EdgeServer start(Config config, Grid grid, Clock clock) {
+        return start(config, EdgeSettings.from(config), grid, null, clock);
+    }
+
+    private static EdgeServer start(Config config, EdgeSettings settings, Grid grid, HazelcastInstance owned,
+                                    Clock clock) {
+        if (settings.operatorPassword().equals(EdgeSettings.LOCAL_OPERATOR_PASSWORD)) {
+            LOG.log(System.Logger.Level.WARNING, "operator.password is the public local default: set "
+                    + "OPERATOR_PASSWORD anywhere but a developer machine");
+        }
+        HikariDataSource dataSource = Database.pool(config.get("db"), "queue-edge");
+        try {
+            Database.migrate(dataSource, SCHEMA);
+            SigningKeys keys = SigningKeys.loadOrCreate(dataSource);
+            TokenIssuer issuer = new TokenIssuer(keys, settings.issuer(), settings.fanTokenTtl(), clock);
+            TokenGuard guard = new TokenGuard(new JwkTokenVerifier(keys::verificationKeys, settings.issuer(), clock));
+            WaitingRoom room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), new QueueMetrics());
+            Passwords passwords = new Passwords(settings.maxConcurrentPasswordHashes(), settings.passwordHashWait());
+            OperatorAuth operatorAuth = new OperatorAuth(settings.operatorUsername(), settings.operatorPassword());
+
+            FanRoutes fans = new FanRoutes(new FanStore(dataSource), passwords, issuer);
+            QueueRoutes queue = new QueueRoutes(room, guard, issuer);
+            EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory());
+            HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard);
+            OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
+                    settings.queueDefaults());
+
+            WebServer server = Servers.start(config.get("server"), routing -> {
+                routing.get("/.well-known/jwks.json", (req, res) -> {
+                    res.header("Cache-Control", "public, max-age=300");
+                    JsonHttp.ok(res, keys.jwks());
+                });
+                operator.routes(routing);
+                fans.routes(routing);
+                queue.routes(routing);
+                holds.routes(routing);
+                events.routes(routing);
+            }, List.of(Database.healthCheck(dataSource, "edge-database"), gridCheck(grid)));
+            return new EdgeServer(server, dataSource, grid, owned);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A member config with the edge's maps and serializers on top of the grid's; the local stack uses this (or
+     * {@link QueueSerializers#register}) when it builds the member it shares.
+     */
+    public static com.hazelcast.config.Config memberConfig(GridSettings settings) {
+        com.hazelcast.config.Config config = Grid.memberConfig(settings);
+        // Queue state is changed in place by entry processors on every status read: OBJECT saves a round of
+        // (de)serialisation per read.
+        config.addMapConfig(new MapConfig(WaitingRoom.STATE_MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setBackupCount(settings.backupCount()));
+        config.addMapConfig(new MapConfig(WaitingRoom.SPOTS_MAP).setBackupCount(settings.backupCount()));
+        QueueSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
+        return config;
+    }
+
+    public static ClientConfig clientConfig(GridSettings settings) {
+        ClientConfig config = Grid.clientConfig(settings);
+        QueueSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
+        return config;
+    }
+
+    private static HazelcastInstance startHazelcast(GridSettings settings) {
+        return settings.role() == GridSettings.Role.MEMBER
+                ? Hazelcast.newHazelcastInstance(memberConfig(settings))
+                : HazelcastClient.newHazelcastClient(clientConfig(settings));
+    }
+
+    private static HealthCheck gridCheck(Grid grid) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "edge-grid";
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder().status(grid.isRunning()).build();
+            }
+        };
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public Grid grid() {
+        return grid;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            dataSource.close();
+            if (ownedInstance != null) {
+                grid.close();
+                ownedInstance.shutdown();
+            }
+        }
+    }
+}

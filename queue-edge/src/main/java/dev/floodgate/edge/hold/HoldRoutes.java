@@ -1,0 +1,97 @@
+package dev.floodgate.edge.hold;
+
+import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.http.Ids;
+import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.edge.token.TokenGuard;
+import dev.floodgate.grid.catalog.Catalog;
+import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.Hold;
+import dev.floodgate.grid.hold.HoldResult;
+import dev.floodgate.grid.inventory.Inventory;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Duration;
+
+/**
+ * Holds for admitted fans under {@code /api/events/{eventId}/holds}. Taking a hold needs an admission token for the
+ * event; reading or releasing one's own hold takes either the admission token or the fan token. Another fan's hold
+ * answers 404, exactly like a hold that does not exist: hold ids are derived from fan and request ids, and a 403
+ * would confirm to a prober that a guessed hold exists.
+ */
+public final class HoldRoutes {
+    static final int MAX_BODY_BYTES = 1024;
+
+    private final Catalog catalog;
+    private final Inventory inventory;
+    private final TokenGuard guard;
+
+    public HoldRoutes(Catalog catalog, Inventory inventory, TokenGuard guard) {
+        this.catalog = catalog;
+        this.inventory = inventory;
+        this.guard = guard;
+    }
+
+    public void routes(HttpRouting.Builder routing) {
+        routing.post("/api/events/{eventId}/holds", this::take);
+        routing.get("/api/events/{eventId}/holds/{holdId}", this::read);
+        routing.delete("/api/events/{eventId}/holds/{holdId}", this::release);
+    }
+
+    private void take(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String fanId = guard.admission(req, eventId);
+        HoldRequest body = JsonHttp.read(req, HoldRequest.class, MAX_BODY_BYTES);
+        EventInfo event = catalog.find(eventId).orElseThrow(() -> ApiException.notFound("no such event"));
+        if (event.category(body.categoryId()).isEmpty()) {
+            throw ApiException.of(404, "no such category in this event", "categoryId");
+        }
+        if (body.quantity() > event.maxPerFan()) {
+            throw ApiException.badRequest("at most " + event.maxPerFan() + " tickets per fan", "quantity");
+        }
+        HoldResult result = inventory.hold(eventId, body.categoryId(), fanId, body.requestId(), body.quantity(),
+                Duration.ofMillis(event.holdTtlMillis()));
+        switch (result.outcome()) {
+            case DONE -> JsonHttp.created(res, HoldView.of(result.hold()));
+            case NOT_ENOUGH_STOCK -> throw ApiException.conflict(
+                    "sold out: not enough tickets left in this category for " + body.quantity());
+            case NOT_FOUND -> throw ApiException.notFound("this category has no stock on sale");
+            case NOT_YOURS, WRONG_STATE -> throw ApiException.conflict(
+                    "this request id was already used for a different hold");
+        }
+    }
+
+    private void read(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String fanId = guard.fanOrAdmission(req, eventId);
+        JsonHttp.ok(res, HoldView.of(own(eventId, req.path().pathParameters().get("holdId"), fanId)));
+    }
+
+    private void release(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String fanId = guard.fanOrAdmission(req, eventId);
+        String holdId = req.path().pathParameters().get("holdId");
+        own(eventId, holdId, fanId);
+        HoldResult result = inventory.release(eventId, holdId, fanId);
+        switch (result.outcome()) {
+            case DONE, NOT_FOUND -> res.status(204).send();
+            case NOT_YOURS -> throw notFound();
+            case WRONG_STATE -> throw ApiException.conflict("this hold is in checkout or sold and cannot be released");
+            case NOT_ENOUGH_STOCK -> throw new IllegalStateException("release answered NOT_ENOUGH_STOCK");
+        }
+    }
+
+    private Hold own(String eventId, String holdId, String fanId) {
+        Hold hold = inventory.find(eventId, holdId).orElse(null);
+        if (hold == null || !hold.fanId().equals(fanId)) {
+            throw notFound();
+        }
+        return hold;
+    }
+
+    private static ApiException notFound() {
+        return ApiException.notFound("no such hold");
+    }
+}

@@ -1,0 +1,14 @@
+package dev.floodgate.edge.token;
+
+/** The audiences of the tokens the edge issues; a token is accepted only where its audience is expected. */
+public final class Audiences {
+    /** A signed-in fan: may join queues and read their own things. */
+    public static final String FAN = "floodgate-fan";
+    /** A fan admitted from one event's queue: may hold and buy tickets of that event (claim {@code event}). */
+    public static final String ADMISSION = "floodgate-admission";
+    /** Claim of an admission token naming the event it admits to. */
+    public static final String EVENT_CLAIM = "event";
+
+    private Audiences() {
+    }
+}

@@ -1,0 +1,84 @@
+package dev.floodgate.edge.token;
+
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.Jwk;
+import io.helidon.security.jwt.jwk.JwkKeys;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Verifies tokens against a set of public keys (ours in-process; a JWKS fetched from a URL would plug in through
+ * the supplier). Checks, in order: size, parse, algorithm ES256 exactly (so {@code none} and HMAC confusion are
+ * out), a known {@code kid}, the signature, the issuer, the audience, an expiry in the future, a subject.
+ */
+public final class JwkTokenVerifier implements TokenVerifier {
+    /** Our tokens are ~500 bytes; anything much larger is not ours and is not parsed. */
+    public static final int MAX_TOKEN_CHARS = 4096;
+
+    private final Supplier<JwkKeys> keys;
+    private final String issuer;
+    private final Clock clock;
+
+    public JwkTokenVerifier(Supplier<JwkKeys> keys, String issuer, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    @Override
+    public VerifiedToken verify(String token, String audience) {
+        try {
+            return check(token, audience);
+        } catch (TokenRejected e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Fail closed: a parser or crypto surprise is a rejection, never a pass.
+            throw new TokenRejected("malformed token");
+        }
+    }
+
+    private VerifiedToken check(String token, String audience) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+            throw new TokenRejected("malformed token");
+        }
+        SignedJwt signed = SignedJwt.parseToken(token);
+        Jwt jwt = signed.getJwt();
+        if (!SigningKeys.ALGORITHM.equals(jwt.algorithm().orElse(null))) {
+            throw new TokenRejected("unsupported token algorithm");
+        }
+        String kid = jwt.keyId().orElseThrow(() -> new TokenRejected("token has no key id"));
+        Jwk key = keys.get().forKeyId(kid).orElseThrow(() -> new TokenRejected("unknown signing key"));
+        if (!SigningKeys.ALGORITHM.equals(key.algorithm())
+                || !key.verifySignature(signed.getSignedBytes(), signed.getSignature())) {
+            throw new TokenRejected("bad token signature");
+        }
+        if (!issuer.equals(jwt.issuer().orElse(null))) {
+            throw new TokenRejected("token from another issuer");
+        }
+        List<String> audiences = jwt.audience().orElse(List.of());
+        if (!audiences.contains(audience)) {
+            throw new TokenRejected("token not meant for this use");
+        }
+        Instant expiresAt = jwt.expirationTime().orElseThrow(() -> new TokenRejected("token has no expiry"));
+        if (!clock.instant().isBefore(expiresAt)) {
+            throw new TokenRejected("token expired");
+        }
+        String subject = jwt.subject().filter(s -> !s.isBlank())
+                .orElseThrow(() -> new TokenRejected("token has no subject"));
+        Map<String, String> claims = new HashMap<>();
+        for (Map.Entry<String, JsonValue> claim : jwt.payloadClaims().entrySet()) {
+            Optional.of(claim.getValue()).filter(v -> v instanceof JsonString)
+                    .ifPresent(v -> claims.put(claim.getKey(), ((JsonString) v).getString()));
+        }
+        return new VerifiedToken(subject, audience, expiresAt, claims);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.floodgate.edge.token;
+
+import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.runtime.Database;
+import io.helidon.security.jwt.jwk.Jwk;
+import io.helidon.security.jwt.jwk.JwkEC;
+import io.helidon.security.jwt.jwk.JwkKeys;
+
+import javax.sql.DataSource;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ES256 keys of the edge: one current key that signs, and the public keys that verify (the JWKS). Shared by all
+ * edge instances through PostgreSQL: the first instance to start stores a new pair, every instance loads the stored
+ * one.
+ */
+public final class SigningKeys {
+    public static final String ALGORITHM = JwkEC.ALG_ES256;
+    private static final String CURRENT = "current";
+
+    private final String currentKid;
+    private final JwkEC signingKey;
+    private final JwkKeys verificationKeys;
+    private final Map<String, Object> jwks;
+
+    private SigningKeys(String currentKid, KeyPair current, List<ECPublicKey> publicKeys, List<String> kids) {
+        this.currentKid = currentKid;
+        this.signingKey = JwkEC.builder().keyId(currentKid).algorithm(ALGORITHM).usage(Jwk.USE_SIGNATURE)
+                .privateKey((ECPrivateKey) current.getPrivate()).publicKey((ECPublicKey) current.getPublic()).build();
+        JwkKeys.Builder keys = JwkKeys.builder();
+        List<Map<String, Object>> published = new ArrayList<>();
+        for (int i = 0; i < publicKeys.size(); i++) {
+            keys.addKey(JwkEC.builder().keyId(kids.get(i)).algorithm(ALGORITHM).usage(Jwk.USE_SIGNATURE)
+                    .publicKey(publicKeys.get(i)).build());
+            published.add(publicJwk(kids.get(i), publicKeys.get(i)));
+        }
+        this.verificationKeys = keys.build();
+        this.jwks = Map.of("keys", List.copyOf(published));
+    }
+
+    /** A fresh key pair held only in memory (tests; a single instance without a database). */
+    public static SigningKeys generate() {
+        KeyPair pair = newPair();
+        String kid = thumbprint((ECPublicKey) pair.getPublic());
+        return new SigningKeys(kid, pair, List.of((ECPublicKey) pair.getPublic()), List.of(kid));
+    }
+
+    /** Loads the shared keys from the {@code edge} schema, storing a new current key first if there is none. */
+    public static SigningKeys loadOrCreate(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            KeyPair candidate = newPair();
+            try (PreparedStatement insert = c.prepareStatement("""
+                    insert into edge.signing_keys (kid, slot, algorithm, private_key_pkcs8, public_key_x509)
+                    values (?, ?, ?, ?, ?) on conflict do nothing""")) {
+                insert.setString(1, thumbprint((ECPublicKey) candidate.getPublic()));
+                insert.setString(2, CURRENT);
+                insert.setString(3, ALGORITHM);
+                insert.setBytes(4, candidate.getPrivate().getEncoded());
+                insert.setBytes(5, candidate.getPublic().getEncoded());
+                insert.executeUpdate();
+            }
+            String currentKid = null;
+            KeyPair current = null;
+            List<ECPublicKey> publicKeys = new ArrayList<>();
+            List<String> kids = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("""
+                    select kid, slot, private_key_pkcs8, public_key_x509 from edge.signing_keys
+                    where algorithm = ? order by created_at, kid""")) {
+                select.setString(1, ALGORITHM);
+                try (ResultSet rs = select.executeQuery()) {
+                    KeyFactory factory = KeyFactory.getInstance("EC");
+                    while (rs.next()) {
+                        ECPublicKey pub = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(4)));
+                        kids.add(rs.getString(1));
+                        publicKeys.add(pub);
+                        if (CURRENT.equals(rs.getString(2))) {
+                            currentKid = rs.getString(1);
+                            current = new KeyPair(pub, factory.generatePrivate(new PKCS8EncodedKeySpec(rs.getBytes(3))));
+                        }
+                    }
+                }
+            }
+            if (current == null) {
+                throw new IllegalStateException("no current signing key stored in edge.signing_keys");
+            }
+            return new SigningKeys(currentKid, current, publicKeys, kids);
+        } catch (SQLException e) {
+            if (Database.isUnavailable(e)) {
+                throw ApiException.unavailable("the database is not reachable");
+            }
+            throw new IllegalStateException("cannot load signing keys", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("stored signing key cannot be read", e);
+        }
+    }
+
+    public String currentKid() {
+        return currentKid;
+    }
+
+    /** The private key new tokens are signed with. */
+    public JwkEC signingKey() {
+        return signingKey;
+    }
+
+    /** Every public key a token of ours may be signed with. */
+    public JwkKeys verificationKeys() {
+        return verificationKeys;
+    }
+
+    /** The JWK set served at {@code /.well-known/jwks.json} (public parts only). */
+    public Map<String, Object> jwks() {
+        return jwks;
+    }
+
+    private static KeyPair newPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot make P-256 keys", e);
+        }
+    }
+
+    private static Map<String, Object> publicJwk(String kid, ECPublicKey key) {
+        Map<String, Object> jwk = new LinkedHashMap<>();
+        jwk.put("kty", "EC");
+        jwk.put("crv", "P-256");
+        jwk.put("kid", kid);
+        jwk.put("use", "sig");
+        jwk.put("alg", ALGORITHM);
+        jwk.put("x", coordinate(key.getW().getAffineX()));
+        jwk.put("y", coordinate(key.getW().getAffineY()));
+        return jwk;
+    }
+
+    /** RFC 7638 thumbprint: a key id that anyone can recompute from the public key. */
+    static String thumbprint(ECPublicKey key) {
+        String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(key.getW().getAffineX())
+                + "\",\"y\":\"" + coordinate(key.getW().getAffineY()) + "\"}";
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String coordinate(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] fixed = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, fixed, 32 - copy, copy);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+    }
+
+    @Override
+    public String toString() {
+        return "SigningKeys[current=" + currentKid + "]";
+    }
+}

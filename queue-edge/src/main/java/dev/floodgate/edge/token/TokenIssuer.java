@@ -1,0 +1,58 @@
+package dev.floodgate.edge.token;
+
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** Signs the edge's tokens with the current key: ES256, {@code kid} in the header, issuer, audience, expiry. */
+public final class TokenIssuer {
+    private final SigningKeys keys;
+    private final String issuer;
+    private final Duration fanTtl;
+    private final Clock clock;
+
+    public TokenIssuer(SigningKeys keys, String issuer, Duration fanTtl, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.fanTtl = fanTtl;
+        this.clock = clock;
+    }
+
+    /** A fan's session token: audience {@link Audiences#FAN}, subject the fan id. */
+    public IssuedToken fanToken(String fanId) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return sign(fanId, Audiences.FAN, null, now, now.plus(fanTtl));
+    }
+
+    /**
+     * An admission to one event: audience {@link Audiences#ADMISSION}, subject the fan id, claim {@code event}.
+     * The expiry is fixed by the caller (when the fan was admitted plus the admission window), so re-issuing the
+     * token on every status read never extends it.
+     */
+    public IssuedToken admissionToken(String fanId, String eventId, Instant expiresAt) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return sign(fanId, Audiences.ADMISSION, eventId, now, expiresAt.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private IssuedToken sign(String subject, String audience, String eventId, Instant now, Instant expiresAt) {
+        Jwt.Builder jwt = Jwt.builder()
+                .algorithm(SigningKeys.ALGORITHM)
+                .keyId(keys.currentKid())
+                .type("JWT")
+                .issuer(issuer)
+                .subject(subject)
+                .addAudience(audience)
+                .issueTime(now)
+                .expirationTime(expiresAt)
+                .jwtId(UUID.randomUUID().toString());
+        if (eventId != null) {
+            jwt.addPayloadClaim(Audiences.EVENT_CLAIM, eventId);
+        }
+        return new IssuedToken(SignedJwt.sign(jwt.build(), keys.signingKey()).tokenContent(), expiresAt);
+    }
+}
