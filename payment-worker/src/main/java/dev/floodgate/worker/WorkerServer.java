@@ -1,0 +1,154 @@
+package dev.floodgate.worker;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridSettings;
+import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.Servers;
+import dev.floodgate.worker.gateway.ProviderGateway;
+import dev.floodgate.worker.gateway.ProviderSettings;
+import dev.floodgate.worker.payment.ConsumerSettings;
+import dev.floodgate.worker.payment.PaymentConsumer;
+import dev.floodgate.worker.payment.PaymentProcessor;
+import dev.floodgate.worker.payment.PaymentStore;
+import dev.floodgate.worker.payment.WorkerMetrics;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The payment worker: consumes payment requests from Pulsar, charges them through the card processor, records the
+ * outcome in its own schema {@code payment}, settles the order in {@code checkout.orders} and the hold in the grid.
+ * Its HTTP server serves only {@code /observe/health} (readiness: Pulsar consumer connected, database, grid) and
+ * {@code /observe/metrics} (counters named {@code floodgate_worker_*}).
+ */
+public final class WorkerServer implements AutoCloseable {
+    public static final String DEFAULTS_RESOURCE = "payment-worker.yaml";
+
+    private final WebServer server;
+    private final HikariDataSource dataSource;
+    private final PulsarClient pulsar;
+    private final PaymentConsumer consumer;
+    private final WorkerMetrics metrics;
+    private final Grid ownedGrid;
+
+    private WorkerServer(WebServer server, HikariDataSource dataSource, PulsarClient pulsar, PaymentConsumer consumer,
+                         WorkerMetrics metrics, Grid ownedGrid) {
+        this.server = server;
+        this.dataSource = dataSource;
+        this.pulsar = pulsar;
+        this.consumer = consumer;
+        this.metrics = metrics;
+        this.ownedGrid = ownedGrid;
+    }
+
+    /** Standalone: joins (or connects to) the grid itself, from {@code grid.*}. */
+    public static WorkerServer start(Config config) {
+        Grid grid = Grid.start(GridSettings.from(config.get("grid")));
+        try {
+            return start(config, grid, grid);
+        } catch (RuntimeException e) {
+            grid.close();
+            throw e;
+        }
+    }
+
+    /** With a grid someone else owns and closes (the local stack shares one embedded member between services). */
+    public static WorkerServer start(Config config, Grid grid) {
+        return start(config, grid, null);
+    }
+
+    private static WorkerServer start(Config config, Grid grid, Grid ownedGrid) {
+        ConsumerSettings consumerSettings = ConsumerSettings.from(config);
+        ProviderGateway gateway = new ProviderGateway(ProviderSettings.from(config.get("provider")));
+        HikariDataSource dataSource = Database.pool(config.get("db"), "payment-worker");
+        PulsarClient pulsar = null;
+        PaymentConsumer consumer = null;
+        try {
+            Database.migrate(dataSource, "payment");
+            pulsar = PulsarClient.builder()
+                    .serviceUrl(consumerSettings.serviceUrl())
+                    .operationTimeout(10, TimeUnit.SECONDS)
+                    .build();
+            WorkerMetrics metrics = new WorkerMetrics();
+            PaymentProcessor processor = new PaymentProcessor(new PaymentStore(dataSource), gateway,
+                    grid.inventory(), metrics);
+            consumer = new PaymentConsumer(pulsar, consumerSettings, processor, metrics);
+            PaymentConsumer subscribed = consumer;
+            WebServer server = Servers.start(config.get("server"), routing -> {
+            }, List.of(
+                    Database.healthCheck(dataSource, "database"),
+                    check("pulsar-consumer", subscribed::isConnected),
+                    check("grid", grid::isRunning)));
+            return new WorkerServer(server, dataSource, pulsar, consumer, metrics, ownedGrid);
+        } catch (RuntimeException | PulsarClientException e) {
+            if (consumer != null) {
+                consumer.close();
+            }
+            if (pulsar != null) {
+                pulsar.closeAsync();
+            }
+            dataSource.close();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot create the Pulsar client", e);
+        }
+    }
+
+    private static HealthCheck check(String name, BooleanSupplier up) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder().status(up.getAsBoolean()).build();
+            }
+        };
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** This worker's own counters (the registry at /observe/metrics is shared by the JVM). */
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean isConsuming() {
+        return consumer.isConnected();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        consumer.close();
+        try {
+            pulsar.close();
+        } catch (PulsarClientException e) {
+            // closing anyway
+        }
+        dataSource.close();
+        if (ownedGrid != null) {
+            ownedGrid.close();
+        }
+    }
+}

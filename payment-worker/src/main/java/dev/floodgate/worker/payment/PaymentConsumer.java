@@ -1,0 +1,202 @@
+package dev.floodgate.worker.payment;
+
+import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.worker.payment.WorkerMetrics.Name;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.DeadLetterPolicy;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.client.impl.MultiplierRedeliveryBackoff;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads payment requests from Pulsar (Shared subscription: any number of workers split the stream) and hands each
+ * to the {@link PaymentProcessor} on a virtual thread, at most {@code maxInFlight} at once. A request is acknowledged
+ * only after the processor has recorded and settled it; anything else is negatively acknowledged and comes back
+ * later (with growing delays), until the dead-letter policy moves it to the dead-letter topic.
+ *
+ * <p>Schema: {@code Schema.JSON(PaymentRequest.class)}, the one checkout produces with. Pulsar derives an Avro schema
+ * from the record by reflection (fields sorted by name, strings nullable) and decodes with its own Jackson, which
+ * calls the record's canonical constructor, so the record's own validation applies; a message that fails it (or is
+ * not JSON) throws on {@link Message#getValue()} and is nacked like any unprocessable request.
+ */
+public final class PaymentConsumer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PaymentConsumer.class.getName());
+
+    private final PulsarClient client;
+    private final ConsumerSettings settings;
+    private final PaymentProcessor processor;
+    private final WorkerMetrics metrics;
+    private final Semaphore inFlight;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread loop;
+    private volatile Consumer<PaymentRequest> consumer;
+    private volatile boolean running = true;
+
+    public PaymentConsumer(PulsarClient client, ConsumerSettings settings, PaymentProcessor processor,
+                           WorkerMetrics metrics) {
+        this.client = client;
+        this.settings = settings;
+        this.processor = processor;
+        this.metrics = metrics;
+        this.inFlight = new Semaphore(settings.maxInFlight());
+        this.loop = Thread.ofPlatform().name("floodgate-payment-consumer").daemon().start(this::run);
+    }
+
+    /** Readiness: subscribed and connected to the broker. */
+    public boolean isConnected() {
+        Consumer<PaymentRequest> c = consumer;
+        return c != null && c.isConnected();
+    }
+
+    private Consumer<PaymentRequest> subscribe() throws PulsarClientException {
+        return client.newConsumer(Schema.JSON(PaymentRequest.class))
+                .topic(settings.topic())
+                .subscriptionName(settings.subscription())
+                .subscriptionType(SubscriptionType.Shared)
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
+                .consumerName("floodgate-payment-worker-" + ProcessHandle.current().pid())
+                .receiverQueueSize(Math.max(10, settings.maxInFlight()))
+                .negativeAckRedeliveryBackoff(MultiplierRedeliveryBackoff.builder()
+                        .minDelayMs(settings.nackMinDelay().toMillis())
+                        .maxDelayMs(settings.nackMaxDelay().toMillis())
+                        .multiplier(2)
+                        .build())
+                .deadLetterPolicy(DeadLetterPolicy.builder()
+                        .maxRedeliverCount(settings.maxRedeliveries())
+                        .deadLetterTopic(settings.deadLetterTopic())
+                        .initialSubscriptionName(settings.deadLetterSubscription())
+                        .build())
+                .subscribe();
+    }
+
+    private void run() {
+        long backoff = 0;
+        while (running && consumer == null) {
+            try {
+                consumer = subscribe();
+                LOG.log(System.Logger.Level.INFO, "subscribed to " + settings.topic() + " as "
+                        + settings.subscription());
+            } catch (PulsarClientException e) {
+                backoff = Math.min(Math.max(backoff * 2, 500), 10_000);
+                LOG.log(System.Logger.Level.WARNING, "cannot subscribe to " + settings.topic() + ", retrying in "
+                        + backoff + " ms: " + e.getMessage());
+                pause(backoff);
+            }
+        }
+        while (running) {
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                break;
+            }
+            Message<PaymentRequest> message;
+            try {
+                message = consumer.receive(250, TimeUnit.MILLISECONDS);
+            } catch (PulsarClientException e) {
+                inFlight.release();
+                if (running) {
+                    LOG.log(System.Logger.Level.WARNING, "receive failed: " + e.getMessage());
+                    pause(500);
+                }
+                continue;
+            }
+            if (message == null) {
+                inFlight.release();
+                continue;
+            }
+            try {
+                handlers.execute(() -> {
+                    try {
+                        handle(message);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            } catch (RuntimeException e) {
+                inFlight.release();
+                consumer.negativeAcknowledge(message);
+            }
+        }
+    }
+
+    private void handle(Message<PaymentRequest> message) {
+        PaymentRequest request;
+        try {
+            request = message.getValue();
+        } catch (RuntimeException e) {
+            metrics.increment(Name.MESSAGES_UNPARSABLE);
+            LOG.log(System.Logger.Level.WARNING, "unreadable payment request " + message.getMessageId()
+                    + " (delivery " + (message.getRedeliveryCount() + 1) + "): " + e.getMessage());
+            consumer.negativeAcknowledge(message);
+            return;
+        }
+        PaymentProcessor.Disposition disposition;
+        try {
+            disposition = processor.process(request);
+        } catch (Exception e) {
+            // The database or the grid failed mid-way: every step is idempotent, so simply try again later.
+            LOG.log(System.Logger.Level.WARNING, "payment request for order " + request.orderId()
+                    + " failed, will be redelivered: " + e);
+            disposition = PaymentProcessor.Disposition.RETRY_LATER;
+        }
+        switch (disposition) {
+            case ACK -> {
+                metrics.increment(Name.MESSAGES_ACKED);
+                consumer.acknowledgeAsync(message).exceptionally(e -> {
+                    // Not fatal: the request comes back and settles again as a no-op.
+                    LOG.log(System.Logger.Level.WARNING, "acknowledgement of " + message.getMessageId()
+                            + " failed: " + e);
+                    return null;
+                });
+            }
+            case RETRY_LATER -> {
+                metrics.increment(Name.MESSAGES_RETRIED);
+                consumer.negativeAcknowledge(message);
+            }
+            case UNPROCESSABLE -> consumer.negativeAcknowledge(message);
+        }
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        loop.interrupt();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        handlers.shutdown();
+        try {
+            handlers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Consumer<PaymentRequest> c = consumer;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (PulsarClientException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the consumer: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.floodgate.worker.payment;
+
+import dev.floodgate.contracts.order.OrderStatus;
+import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.grid.hold.HoldResult;
+import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.worker.gateway.ChargeCommand;
+import dev.floodgate.worker.gateway.ChargeResult;
+import dev.floodgate.worker.gateway.ProviderCharge;
+import dev.floodgate.worker.gateway.ProviderGateway;
+import dev.floodgate.worker.gateway.ProviderUnavailableException;
+import dev.floodgate.worker.payment.WorkerMetrics.Name;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Handles one payment request, start to end, so that any step may be repeated (redelivery, crash, a second worker):
+ * <ol>
+ *   <li>read the order ({@code checkout.orders} is the truth: amount, currency and card come from it);</li>
+ *   <li>charge it through the provider with the order id as idempotency key — unless {@code payment.charges}
+ *       already holds the answer, or the order no longer awaits payment;</li>
+ *   <li>record the answer in {@code payment.charges} and move the order to PAID or PAYMENT_FAILED, in one
+ *       transaction, only from AWAITING_PAYMENT;</li>
+ *   <li>make the grid follow the order's final status: sold if PAID, back in stock otherwise;</li>
+ *   <li>only then tell the caller to acknowledge.</li>
+ * </ol>
+ * No answer from the provider (after the gateway's retries) leaves the order untouched and asks for a redelivery
+ * later: the outcome is unknown and the seats must not be released while a charge may exist.
+ */
+public final class PaymentProcessor {
+    private static final System.Logger LOG = System.getLogger(PaymentProcessor.class.getName());
+
+    /** What to do with the message. */
+    public enum Disposition {
+        /** Settled (or nothing to do): acknowledge. */
+        ACK,
+        /** Try again later (unknown outcome, engine down): negative-acknowledge. */
+        RETRY_LATER,
+        /** Never processable (unknown order, bad ids): negative-acknowledge until it reaches the dead-letter topic. */
+        UNPROCESSABLE
+    }
+
+    private final PaymentStore store;
+    private final ProviderGateway gateway;
+    private final Inventory inventory;
+    private final WorkerMetrics metrics;
+
+    public PaymentProcessor(PaymentStore store, ProviderGateway gateway, Inventory inventory, WorkerMetrics metrics) {
+        this.store = store;
+        this.gateway = gateway;
+        this.inventory = inventory;
+        this.metrics = metrics;
+    }
+
+    public Disposition process(PaymentRequest request) throws SQLException {
+        UUID orderId;
+        try {
+            orderId = UUID.fromString(request.orderId());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "payment request with a malformed order id " + request.orderId());
+            return Disposition.UNPROCESSABLE;
+        }
+        Optional<OrderRow> found = store.findOrder(orderId);
+        if (found.isEmpty()) {
+            metrics.increment(Name.MESSAGES_ORPHANED);
+            LOG.log(System.Logger.Level.WARNING, "payment request for unknown order " + orderId);
+            return Disposition.UNPROCESSABLE;
+        }
+        OrderRow order = found.get();
+        if (!order.eventId().equals(request.eventId()) || !order.holdId().equals(request.holdId())
+                || order.amountMinor() != request.amountMinor() || !order.currency().equals(request.currency())) {
+            LOG.log(System.Logger.Level.WARNING, "payment request for order " + orderId
+                    + " differs from the order row; the order row is used");
+        }
+
+        Optional<ChargeRecord> recorded = store.findCharge(orderId);
+        PaymentStore.Outcome outcome;
+        if (recorded.isPresent() && recorded.get().status().isFinal()) {
+            ChargeRecord known = recorded.get();
+            if (known.status() == ChargeRecord.Status.SKIPPED) {
+                store.countDelivery(orderId);
+                return Disposition.ACK;
+            }
+            // Redelivery after the answer was recorded: settle again (each step is idempotent), no provider call.
+            store.countDelivery(orderId);
+            outcome = new PaymentStore.Outcome(known.status(), known.providerChargeId(), known.declineCode(),
+                    known.failureReason(), 0);
+        } else if (order.status() != OrderStatus.AWAITING_PAYMENT) {
+            Optional<PaymentStore.Outcome> late = recorded.isPresent() ? reconcile(order) : Optional.empty();
+            if (late.isEmpty()) {
+                if (recorded.isPresent()) {
+                    return Disposition.RETRY_LATER;
+                }
+                store.recordSkipped(order, "order was " + order.status() + " before any charge");
+                LOG.log(System.Logger.Level.INFO, "order " + orderId + " is " + order.status() + ": not charged");
+                return Disposition.ACK;
+            }
+            outcome = late.get();
+        } else {
+            Optional<PaymentStore.Outcome> charged = charge(order);
+            if (charged.isEmpty()) {
+                return Disposition.RETRY_LATER;
+            }
+            outcome = charged.get();
+        }
+        settle(order, outcome);
+        return Disposition.ACK;
+    }
+
+    /** Asks the provider; empty when the outcome stays unknown (recorded as such). */
+    private Optional<PaymentStore.Outcome> charge(OrderRow order) throws SQLException {
+        String key = order.id().toString();
+        ChargeResult result;
+        try {
+            result = gateway.charge(new ChargeCommand(key, order.amountMinor(), order.currency(),
+                    order.paymentMethodId(), key));
+        } catch (ProviderUnavailableException e) {
+            metrics.add(Name.PROVIDER_RETRIES, e.attempts() - 1L);
+            metrics.increment(Name.CHARGES_UNKNOWN);
+            LOG.log(System.Logger.Level.WARNING, "no answer from the provider for order " + key + ": "
+                    + e.getMessage() + "; will be redelivered");
+            store.recordUnknown(order, e.attempts(), truncate(e.getMessage()));
+            return Optional.empty();
+        }
+        metrics.add(Name.PROVIDER_RETRIES, result.attempts() - 1L);
+        return Optional.of(switch (result) {
+            case ChargeResult.Succeeded s -> {
+                metrics.increment(Name.CHARGES_SUCCEEDED);
+                yield new PaymentStore.Outcome(ChargeRecord.Status.SUCCEEDED, s.chargeId(), null, null, s.attempts());
+            }
+            case ChargeResult.Declined d -> {
+                metrics.increment(Name.CHARGES_DECLINED);
+                yield new PaymentStore.Outcome(ChargeRecord.Status.DECLINED, d.chargeId(), d.declineCode(),
+                        "card declined: " + d.declineCode(), d.attempts());
+            }
+            case ChargeResult.Rejected r -> {
+                metrics.increment(Name.CHARGES_FAILED);
+                LOG.log(System.Logger.Level.WARNING, "provider rejected the charge of order " + key + ": "
+                        + r.reason());
+                yield new PaymentStore.Outcome(ChargeRecord.Status.REJECTED, null, null,
+                        truncate("payment provider rejected the charge: " + r.reason()), r.attempts());
+            }
+        });
+    }
+
+    /**
+     * The order ended while our earlier attempt had no answer: ask the provider whether that attempt charged,
+     * without charging anew. Empty while the provider cannot tell.
+     */
+    private Optional<PaymentStore.Outcome> reconcile(OrderRow order) {
+        try {
+            Optional<ProviderCharge> charge = gateway.findByIdempotencyKey(order.id().toString());
+            if (charge.isEmpty()) {
+                return Optional.of(new PaymentStore.Outcome(ChargeRecord.Status.SKIPPED, null, null,
+                        "order was " + order.status() + "; the provider has no charge for it", 0));
+            }
+            ProviderCharge c = charge.get();
+            return Optional.of(ProviderCharge.SUCCEEDED.equals(c.status())
+                    ? new PaymentStore.Outcome(ChargeRecord.Status.SUCCEEDED, c.id(), null, null, 0)
+                    : new PaymentStore.Outcome(ChargeRecord.Status.DECLINED, c.id(), c.declineCode(),
+                    "card declined: " + c.declineCode(), 0));
+        } catch (ProviderUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void settle(OrderRow order, PaymentStore.Outcome outcome) throws SQLException {
+        OrderStatus target = outcome.status() == ChargeRecord.Status.SUCCEEDED ? OrderStatus.PAID
+                : OrderStatus.PAYMENT_FAILED;
+        if (!OrderStatus.AWAITING_PAYMENT.canBecome(target)) {
+            throw new IllegalStateException("the order state machine forbids " + target);
+        }
+        // SKIPPED (reconciled: nothing was charged) also goes through here: the order is final already, so only
+        // the charge row changes.
+        OrderStatus now = store.recordOutcomeAndSettleOrder(order, outcome, target);
+        if (now != target && outcome.status() != ChargeRecord.Status.SKIPPED) {
+            // Settled otherwise before our answer came (e.g. expired while the provider was slow).
+            metrics.increment(Name.SETTLEMENT_CONFLICTS);
+            LOG.log(System.Logger.Level.WARNING, "order " + order.id() + " is " + now + " but the charge "
+                    + outcome.providerChargeId() + " is " + outcome.status()
+                    + (target == OrderStatus.PAID ? ": the fan was charged for an order that did not complete;"
+                    + " refund needed" : ""));
+        }
+        // The grid follows the order row, whatever decided it.
+        HoldResult grid = now.keepsSeats()
+                ? inventory.markSold(order.eventId(), order.holdId(), order.id().toString())
+                : inventory.releaseForOrder(order.eventId(), order.holdId(), order.id().toString());
+        if (!grid.done()) {
+            metrics.increment(Name.SETTLEMENT_CONFLICTS);
+            LOG.log(System.Logger.Level.WARNING, "hold " + order.holdId() + " of order " + order.id() + " could not"
+                    + " follow the order to " + now + ": " + grid.outcome());
+        }
+        store.markSettled(order.id(), now);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 500 ? text : text.substring(0, 500);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.floodgate.worker.payment;
+
+import dev.floodgate.contracts.order.OrderStatus;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The worker's SQL: its own {@code payment.charges}, and the one change it makes to checkout's
+ * {@code checkout.orders} (the final status of an order awaiting payment). Every write is idempotent.
+ */
+public final class PaymentStore {
+    private static final String CHARGE_COLUMNS = "order_id, status, provider_charge_id, decline_code, failure_reason,"
+            + " attempts, deliveries, order_status, settled_at is not null";
+
+    private final DataSource dataSource;
+
+    public PaymentStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Optional<OrderRow> findOrder(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return findOrder(c, orderId);
+        }
+    }
+
+    private static Optional<OrderRow> findOrder(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select id, event_id, hold_id, amount_minor, currency,"
+                + " payment_method_id, status from checkout.orders where id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new OrderRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getLong(4), rs.getString(5).trim(), rs.getString(6), OrderStatus.valueOf(rs.getString(7))));
+            }
+        }
+    }
+
+    public Optional<ChargeRecord> findCharge(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + CHARGE_COLUMNS
+                     + " from payment.charges where order_id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ChargeRecord(rs.getObject(1, UUID.class),
+                        ChargeRecord.Status.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getBoolean(9)));
+            }
+        }
+    }
+
+    /** Asked, no answer: remembers the attempts; a known outcome is never overwritten. */
+    public void recordUnknown(OrderRow order, int attempts, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id, hold_id,"
+                     + " amount_minor, currency, payment_method_id, status, failure_reason, attempts, deliveries)"
+                     + " values (?, ?, ?, ?, ?, ?, 'UNKNOWN', ?, ?, 1)"
+                     + " on conflict (order_id) do update set attempts = payment.charges.attempts + excluded.attempts,"
+                     + " deliveries = payment.charges.deliveries + 1, failure_reason = excluded.failure_reason,"
+                     + " updated_at = now() where payment.charges.status = 'UNKNOWN'")) {
+            bindOrder(ps, order);
+            ps.setString(7, reason);
+            ps.setInt(8, attempts);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Nothing was charged because the order no longer waited for payment. */
+    public void recordSkipped(OrderRow order, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id, hold_id,"
+                     + " amount_minor, currency, payment_method_id, status, failure_reason, deliveries, order_status,"
+                     + " settled_at) values (?, ?, ?, ?, ?, ?, 'SKIPPED', ?, 1, ?, now())"
+                     + " on conflict (order_id) do update set deliveries = payment.charges.deliveries + 1,"
+                     + " updated_at = now()")) {
+            bindOrder(ps, order);
+            ps.setString(7, reason);
+            ps.setString(8, order.status().name());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Another delivery of a request whose outcome is already recorded. */
+    public void countDelivery(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("update payment.charges set deliveries = deliveries + 1,"
+                     + " updated_at = now() where order_id = ?")) {
+            ps.setObject(1, orderId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * In one transaction: records the provider's answer (unless one is recorded already), then moves the order from
+     * AWAITING_PAYMENT to {@code target}. Answers the order's status afterwards, which differs from {@code target}
+     * when the order had already ended otherwise (expired, or settled by an earlier delivery).
+     */
+    public OrderStatus recordOutcomeAndSettleOrder(OrderRow order, Outcome outcome, OrderStatus target)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
+                        + " hold_id, amount_minor, currency, payment_method_id, status, provider_charge_id,"
+                        + " decline_code, failure_reason, attempts, deliveries)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+                        + " on conflict (order_id) do update set status = excluded.status,"
+                        + " provider_charge_id = excluded.provider_charge_id, decline_code = excluded.decline_code,"
+                        + " failure_reason = excluded.failure_reason,"
+                        + " attempts = payment.charges.attempts + excluded.attempts,"
+                        + " deliveries = payment.charges.deliveries + 1, updated_at = now()"
+                        + " where payment.charges.status = 'UNKNOWN'")) {
+                    bindOrder(ps, order);
+                    ps.setString(7, outcome.status().name());
+                    ps.setString(8, outcome.providerChargeId());
+                    ps.setString(9, outcome.declineCode());
+                    ps.setString(10, outcome.failureReason());
+                    ps.setInt(11, outcome.attempts());
+                    ps.executeUpdate();
+                }
+                OrderStatus now;
+                try (PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ?,"
+                        + " failure_reason = ?, updated_at = now(), settled_at = now()"
+                        + " where id = ? and status = 'AWAITING_PAYMENT'")) {
+                    ps.setString(1, target.name());
+                    ps.setString(2, target == OrderStatus.PAID ? null : outcome.failureReason());
+                    ps.setObject(3, order.id());
+                    now = ps.executeUpdate() == 1 ? target
+                            : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
+                }
+                c.commit();
+                return now;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The grid followed the order: this order is done. */
+    public void markSettled(UUID orderId, OrderStatus orderStatus) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("update payment.charges set order_status = ?,"
+                     + " settled_at = coalesce(settled_at, now()), updated_at = now() where order_id = ?")) {
+            ps.setString(1, orderStatus.name());
+            ps.setObject(2, orderId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bindOrder(PreparedStatement ps, OrderRow order) throws SQLException {
+        ps.setObject(1, order.id());
+        ps.setString(2, order.eventId());
+        ps.setString(3, order.holdId());
+        ps.setLong(4, order.amountMinor());
+        ps.setString(5, order.currency());
+        ps.setString(6, order.paymentMethodId());
+    }
+
+    /** A known answer to record. */
+    public record Outcome(ChargeRecord.Status status, String providerChargeId, String declineCode,
+                          String failureReason, int attempts) {
+    }
+}
