@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Argon2id password hashing (OWASP minimum: 19 MiB, 2 passes, 1 lane). Each hash costs memory and tens of
  * milliseconds of CPU, so at most {@code maxConcurrent} run at once; callers that cannot get a turn within the wait
- * get a 503 with Retry-After rather than pile up (virtual threads would otherwise run thousands at once).
+ * get a 429 with Retry-After rather than pile up (virtual threads would otherwise run thousands at once).
  */
 public final class Passwords {
     private static final Argon2Function ARGON2 = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
