@@ -83,8 +83,8 @@ public final class PaymentProcessor {
                 store.countDelivery(orderId);
                 return Disposition.ACK;
             }
-            // Redelivery after the answer was recorded: settle again (each step is idempotent), no provider call.
-            store.countDelivery(orderId);
+            // Redelivery after the answer was recorded: settle again (each step is idempotent, and counts the
+            // delivery), no provider call.
             outcome = new PaymentStore.Outcome(known.status(), known.providerChargeId(), known.declineCode(),
                     known.failureReason(), 0);
         } else if (order.status() != OrderStatus.AWAITING_PAYMENT) {

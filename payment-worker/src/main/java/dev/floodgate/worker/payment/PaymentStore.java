@@ -119,12 +119,15 @@ public final class PaymentStore {
                         + " hold_id, amount_minor, currency, payment_method_id, status, provider_charge_id,"
                         + " decline_code, failure_reason, attempts, deliveries)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
-                        + " on conflict (order_id) do update set status = excluded.status,"
-                        + " provider_charge_id = excluded.provider_charge_id, decline_code = excluded.decline_code,"
-                        + " failure_reason = excluded.failure_reason,"
+                        // A known answer is never overwritten; attempts and deliveries always add up (copies
+                        // of one request handled at once by several threads or workers each count).
+                        + " on conflict (order_id) do update set"
+                        + " status = " + keepKnown("status") + ","
+                        + " provider_charge_id = " + keepKnown("provider_charge_id") + ","
+                        + " decline_code = " + keepKnown("decline_code") + ","
+                        + " failure_reason = " + keepKnown("failure_reason") + ","
                         + " attempts = payment.charges.attempts + excluded.attempts,"
-                        + " deliveries = payment.charges.deliveries + 1, updated_at = now()"
-                        + " where payment.charges.status = 'UNKNOWN'")) {
+                        + " deliveries = payment.charges.deliveries + 1, updated_at = now()")) {
                     bindOrder(ps, order);
                     ps.setString(7, outcome.status().name());
                     ps.setString(8, outcome.providerChargeId());
@@ -161,6 +164,11 @@ public final class PaymentStore {
             ps.setObject(2, orderId);
             ps.executeUpdate();
         }
+    }
+
+    private static String keepKnown(String column) {
+        return "case when payment.charges.status = 'UNKNOWN' then excluded." + column + " else payment.charges."
+                + column + " end";
     }
 
     private static void bindOrder(PreparedStatement ps, OrderRow order) throws SQLException {
