@@ -58,7 +58,7 @@ final class TestIssuer implements AutoCloseable {
     String sign(String fanId, String audience, String eventId, Duration validFor) {
         Instant now = Instant.now();
         Jwt.Builder jwt = Jwt.builder().keyId(kid).algorithm(JwkEC.ALG_ES256).subject(fanId).addAudience(audience)
-                .issuer("floodgate-test").issueTime(now.minusSeconds(60)).expirationTime(now.plus(validFor));
+                .issuer("floodgate-queue-edge").issueTime(now.minusSeconds(60)).expirationTime(now.plus(validFor));
         if (eventId != null) {
             jwt.addPayloadClaim("event", eventId);
         }

@@ -12,6 +12,7 @@ import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.hold.HoldExpiry;
 import dev.floodgate.grid.inventory.GridSerializers;
 import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.grid.queue.QueueState;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -78,6 +79,10 @@ public final class Grid implements AutoCloseable {
         config.addMapConfig(new MapConfig(Inventory.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(Catalog.MAP).setBackupCount(settings.backupCount()));
+        // Queue state is advanced in place by an entry processor on every status read, so OBJECT format as well.
+        config.addMapConfig(new MapConfig(QueueState.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setBackupCount(settings.backupCount()));
+        config.addMapConfig(new MapConfig(QueueState.SPOTS_MAP).setBackupCount(settings.backupCount()));
         GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
         return config;
     }

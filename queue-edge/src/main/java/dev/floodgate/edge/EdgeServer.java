@@ -1,9 +1,6 @@
 package dev.floodgate.edge;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,7 +13,6 @@ import dev.floodgate.edge.operator.OperatorAuth;
 import dev.floodgate.edge.operator.OperatorRoutes;
 import dev.floodgate.edge.queue.QueueMetrics;
 import dev.floodgate.edge.queue.QueueRoutes;
-import dev.floodgate.edge.queue.QueueSerializers;
 import dev.floodgate.edge.queue.WaitingRoom;
 import dev.floodgate.edge.token.JwkTokenVerifier;
 import dev.floodgate.edge.token.SigningKeys;
@@ -125,31 +121,10 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A member config with the edge's maps and serializers on top of the grid's; the local stack uses this (or
-     * {@link QueueSerializers#register}) when it builds the member it shares.
-     */
-    public static com.hazelcast.config.Config memberConfig(GridSettings settings) {
-        com.hazelcast.config.Config config = Grid.memberConfig(settings);
-        // Queue state is changed in place by entry processors on every status read: OBJECT saves a round of
-        // (de)serialisation per read.
-        config.addMapConfig(new MapConfig(WaitingRoom.STATE_MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setBackupCount(settings.backupCount()));
-        config.addMapConfig(new MapConfig(WaitingRoom.SPOTS_MAP).setBackupCount(settings.backupCount()));
-        QueueSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
-        return config;
-    }
-
-    public static ClientConfig clientConfig(GridSettings settings) {
-        ClientConfig config = Grid.clientConfig(settings);
-        QueueSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
-        return config;
-    }
-
     private static HazelcastInstance startHazelcast(GridSettings settings) {
         return settings.role() == GridSettings.Role.MEMBER
-                ? Hazelcast.newHazelcastInstance(memberConfig(settings))
-                : HazelcastClient.newHazelcastClient(clientConfig(settings));
+                ? Hazelcast.newHazelcastInstance(Grid.memberConfig(settings))
+                : HazelcastClient.newHazelcastClient(Grid.clientConfig(settings));
     }
 
     private static HealthCheck gridCheck(Grid grid) {

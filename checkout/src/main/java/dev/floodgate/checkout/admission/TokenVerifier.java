@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class TokenVerifier {
     public static final String ADMISSION_AUDIENCE = "floodgate-admission";
     public static final String FAN_AUDIENCE = "floodgate-fan";
+    /** The issuer queue-edge writes into every token it signs. */
+    public static final String ISSUER = "floodgate-queue-edge";
     private static final int MAX_TOKEN_CHARS = 4096;
     private static final System.Logger LOG = System.getLogger(TokenVerifier.class.getName());
 
@@ -68,7 +70,7 @@ public final class TokenVerifier {
             SignedJwt signed = SignedJwt.parseToken(token);
             Jwt jwt = signed.getJwt();
             String alg = jwt.algorithm().orElse("none");
-            if (!alg.equals("ES256") && !alg.equals("RS256")) {
+            if (!alg.equals("ES256")) {
                 throw ApiException.unauthorized("token algorithm not accepted");
             }
             String kid = jwt.keyId().orElseThrow(() -> ApiException.unauthorized("token has no key id"));
@@ -84,6 +86,9 @@ public final class TokenVerifier {
             // Every token we accept must expire; the validators check exp, nbf and iat when present.
             if (jwt.expirationTime().isEmpty() || !jwt.validate(validators).isValid()) {
                 throw ApiException.unauthorized("token expired or not yet valid");
+            }
+            if (!jwt.issuer().map(ISSUER::equals).orElse(false)) {
+                throw ApiException.unauthorized("token from an unknown issuer");
             }
             List<String> aud = jwt.audience().orElse(List.of());
             if (aud.stream().noneMatch(a -> List.of(audiences).contains(a))) {

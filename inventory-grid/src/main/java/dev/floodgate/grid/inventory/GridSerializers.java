@@ -10,6 +10,7 @@ import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldProcessors;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
+import dev.floodgate.grid.queue.QueueSerializers;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class GridSerializers {
     }
 
     public static void register(CompactSerializationConfig config) {
+        QueueSerializers.register(config);
         config.addSerializer(new HoldSerializer());
         config.addSerializer(new StripeSerializer());
         config.addSerializer(new CategorySerializer());

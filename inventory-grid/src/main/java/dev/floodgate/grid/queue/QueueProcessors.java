@@ -1,4 +1,4 @@
-package dev.floodgate.edge.queue;
+package dev.floodgate.grid.queue;
 
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;

@@ -1,12 +1,8 @@
-package dev.floodgate.edge.queue;
+package dev.floodgate.grid.queue;
 
 import com.hazelcast.config.CompactSerializationConfig;
 
-/**
- * Compact serialization of what the queue stores and sends through the grid. Whoever builds a member or client
- * config that the edge will use (the edge itself, or the local stack's shared member) calls {@link #register}.
- * Without it, values still work via zero-config compact and processors via Java serialization, only slower.
- */
+/** Compact serialization of what the queue stores and sends through the grid; part of every grid config. */
 public final class QueueSerializers {
     private QueueSerializers() {
     }

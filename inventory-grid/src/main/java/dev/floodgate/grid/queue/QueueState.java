@@ -1,4 +1,4 @@
-package dev.floodgate.edge.queue;
+package dev.floodgate.grid.queue;
 
 /**
  * One event's waiting room, as stored in the grid and changed only by {@link QueueProcessors}. Positions start at 1;
@@ -10,6 +10,11 @@ package dev.floodgate.edge.queue;
  */
 public record QueueState(String eventId, QueueStatus status, long nextPosition, long admittedUpTo, int ratePerMinute,
                          int batchSize, long lastAdmissionAtMillis, long forfeited) {
+    /** Grid map of each event's queue state (one entry per event). */
+    public static final String MAP = "floodgate-queue-state";
+    /** Grid map of fans' spots (one entry per fan and event). */
+    public static final String SPOTS_MAP = "floodgate-queue-spots";
+
     public static final int MAX_RATE_PER_MINUTE = 1_000_000;
     public static final int MAX_BATCH_SIZE = 10_000;
 

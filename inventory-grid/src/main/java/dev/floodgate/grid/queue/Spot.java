@@ -1,4 +1,4 @@
-package dev.floodgate.edge.queue;
+package dev.floodgate.grid.queue;
 
 /**
  * A fan's place in one event's queue.

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.queue;
+package dev.floodgate.grid.queue;
 
 /** Key of a fan's spot in one event's queue: at most one spot per fan per event. */
 public record SpotKey(String eventId, String fanId) {

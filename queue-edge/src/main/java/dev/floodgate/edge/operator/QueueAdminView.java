@@ -1,6 +1,6 @@
 package dev.floodgate.edge.operator;
 
-import dev.floodgate.edge.queue.QueueState;
+import dev.floodgate.grid.queue.QueueState;
 
 /** A queue as operators see it (answer of the open/pause/resume/close and settings calls). */
 public record QueueAdminView(String eventId, String status, long joined, long waiting, long admittedUpTo,

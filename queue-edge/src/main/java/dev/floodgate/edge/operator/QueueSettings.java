@@ -1,7 +1,7 @@
 package dev.floodgate.edge.operator;
 
 import dev.floodgate.contracts.error.ApiException;
-import dev.floodgate.edge.queue.QueueState;
+import dev.floodgate.grid.queue.QueueState;
 
 /** {@code PUT /api/operator/events/{id}/queue/settings} body (and the optional {@code queue} of a new event). */
 public record QueueSettings(int ratePerMinute, int batchSize) {

@@ -1,5 +1,11 @@
 package dev.floodgate.edge.queue;
 
+import dev.floodgate.grid.queue.QueueProcessors;
+import dev.floodgate.grid.queue.QueueState;
+import dev.floodgate.grid.queue.QueueStatus;
+import dev.floodgate.grid.queue.Spot;
+import dev.floodgate.grid.queue.SpotKey;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.floodgate.contracts.error.ApiException;
@@ -20,8 +26,8 @@ import java.util.Optional;
  * events, bot checks, a near cache for the hot state entry.
  */
 public final class WaitingRoom {
-    public static final String STATE_MAP = "floodgate-queue-state";
-    public static final String SPOTS_MAP = "floodgate-queue-spots";
+    public static final String STATE_MAP = QueueState.MAP;
+    public static final String SPOTS_MAP = QueueState.SPOTS_MAP;
 
     private final IMap<String, QueueState> states;
     private final IMap<SpotKey, Spot> spots;

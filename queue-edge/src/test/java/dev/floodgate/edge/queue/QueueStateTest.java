@@ -1,5 +1,8 @@
 package dev.floodgate.edge.queue;
 
+import dev.floodgate.grid.queue.QueueState;
+import dev.floodgate.grid.queue.QueueStatus;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

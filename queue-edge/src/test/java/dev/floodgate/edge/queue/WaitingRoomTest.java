@@ -1,5 +1,8 @@
 package dev.floodgate.edge.queue;
 
+import dev.floodgate.grid.queue.QueueState;
+import dev.floodgate.grid.queue.QueueStatus;
+
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.edge.support.MutableClock;
 import dev.floodgate.edge.support.TestGrid;

@@ -22,7 +22,7 @@ public final class TestGrid {
 
     public static synchronized HazelcastInstance member() {
         if (member == null) {
-            member = Hazelcast.newHazelcastInstance(EdgeServer.memberConfig(SETTINGS));
+            member = Hazelcast.newHazelcastInstance(dev.floodgate.grid.Grid.memberConfig(SETTINGS));
             Runtime.getRuntime().addShutdownHook(new Thread(member::shutdown, "test-grid-stop"));
         }
         return member;
