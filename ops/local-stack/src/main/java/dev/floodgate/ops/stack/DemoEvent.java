@@ -1,0 +1,54 @@
+package dev.floodgate.ops.stack;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+
+/**
+ * Creates the demo event through the operator API, as an operator would, and opens its queue, so a newcomer can
+ * click or curl through at once. An event that already exists (a second start on the same data) is left as it is.
+ */
+final class DemoEvent {
+    static final String EVENT_ID = "demo-drop";
+
+    private DemoEvent() {
+    }
+
+    static void ensure(String edgeUrl, String username, String password) {
+        WebClient client = WebClient.builder().baseUri(edgeUrl).readTimeout(Duration.ofSeconds(10)).build();
+        String auth = "Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String body = """
+                {"eventId":"%s","name":"Floodgate Demo Drop","startsAt":"%s","maxPerFan":4,"holdTtlSeconds":600,
+                 "categories":[
+                   {"categoryId":"standing","name":"Standing","capacity":10000,"priceMinor":4500,"currency":"EUR"},
+                   {"categoryId":"seated","name":"Seated","capacity":2000,"priceMinor":8900,"currency":"EUR"}],
+                 "queue":{"ratePerMinute":600,"batchSize":10}}
+                """.formatted(EVENT_ID, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        try (HttpClientResponse res = client.method(Method.POST).path("/api/operator/events")
+                .header(HeaderNames.AUTHORIZATION, auth).header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(body)) {
+            int code = res.status().code();
+            if (code == 409) {
+                return;
+            }
+            if (code != 201) {
+                throw new IllegalStateException("creating the demo event failed: " + code + " " + res.as(String.class));
+            }
+        }
+        try (HttpClientResponse res = client.method(Method.POST).path("/api/operator/events/" + EVENT_ID + "/queue/open")
+                .header(HeaderNames.AUTHORIZATION, auth).request()) {
+            if (res.status().code() != 200) {
+                throw new IllegalStateException("opening the demo queue failed: " + res.status().code() + " "
+                        + res.as(String.class));
+            }
+        }
+    }
+}

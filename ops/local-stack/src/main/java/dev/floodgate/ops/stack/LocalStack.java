@@ -1,0 +1,217 @@
+package dev.floodgate.ops.stack;
+
+import dev.floodgate.checkout.CheckoutServer;
+import dev.floodgate.edge.EdgeServer;
+import dev.floodgate.engines.postgres.PostgresServer;
+import dev.floodgate.engines.pulsar.PulsarStandalone;
+import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridSettings;
+import dev.floodgate.ops.simulator.SimulatorServer;
+import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.worker.WorkerServer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+
+/**
+ * The whole platform on one machine, for a newcomer and for the end-to-end test: PostgreSQL and Pulsar started by
+ * the project (or external ones), an embedded Hazelcast member, and every service on its own port. The services run
+ * in this JVM for a fast start but share nothing except the grid, PostgreSQL, Pulsar and HTTP: each has its own
+ * configuration, connection pool, Pulsar client and web server, exactly as when run as separate processes.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final PrintStream out;
+    private final long startNanos = System.nanoTime();
+    private EdgeServer edge;
+    private CheckoutServer checkout;
+    private WorkerServer worker;
+    private SimulatorServer simulator;
+    private PostgresServer postgres;
+    private PulsarStandalone pulsar;
+    private Grid grid;
+
+    private LocalStack(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        StackSettings settings = StackSettings.from(ServiceConfig.load("local-stack.yaml"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        LocalStack stack;
+        try {
+            stack = start(settings, System.out);
+        } catch (RuntimeException e) {
+            System.err.println("floodgate: the local stack could not start: " + e.getMessage());
+            e.printStackTrace(System.err);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nfloodgate: stopping...");
+            stack.close();
+            System.out.println("floodgate: stopped. Data kept in " + settings.dataDir()
+                    + " (./floodgate reset deletes it).");
+            stopped.countDown();
+        }, "floodgate-stop"));
+        stack.printReady(settings);
+        stopped.await();
+    }
+
+    public static LocalStack start(StackSettings settings, PrintStream out) {
+        LocalStack stack = new LocalStack(out);
+        try {
+            stack.startAll(settings);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(StackSettings s) {
+        String dbUrl = s.externalDbUrl();
+        String pulsarUrl = s.externalPulsarUrl();
+        CompletableFuture<PostgresServer> pg = dbUrl.isBlank()
+                ? timed("PostgreSQL", () -> PostgresServer.builder().dataDir(s.dataDir().resolve("postgres"))
+                .database("floodgate").user(s.dbUser()).password(s.dbPassword()).build().start())
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<PulsarStandalone> broker = pulsarUrl.isBlank()
+                ? timed("Pulsar", () -> PulsarStandalone.builder().dataDir(s.dataDir().resolve("pulsar")).build().start())
+                : CompletableFuture.completedFuture(null);
+        try {
+            step("Hazelcast", () -> {
+                grid = Grid.start(new GridSettings(s.gridClusterName(), GridSettings.Role.MEMBER, s.gridMembers(), 0,
+                        1, Duration.ofSeconds(1)));
+                running.push(grid);
+                return grid;
+            });
+            postgres = pg.join();
+            if (postgres != null) {
+                running.push(postgres);
+                dbUrl = postgres.jdbcUrl();
+            }
+            pulsar = broker.join();
+            if (pulsar != null) {
+                running.push(pulsar);
+                pulsarUrl = pulsar.serviceUrl();
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            // Whichever engine did start must still be stopped.
+            pg.thenAccept(p -> { if (p != null) p.close(); });
+            broker.thenAccept(p -> { if (p != null) p.close(); });
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+
+        Map<String, String> engines = new HashMap<>();
+        engines.put("db.url", dbUrl);
+        engines.put("db.user", s.dbUser());
+        engines.put("db.password", s.dbPassword());
+        engines.put("pulsar.service-url", pulsarUrl);
+        engines.put("grid.cluster-name", s.gridClusterName());
+
+        simulator = step("payment-provider simulator", () -> SimulatorServer.start(ServiceConfig.load(
+                "provider-simulator.yaml", Map.of("server.port", Integer.toString(s.simulatorPort())))));
+        running.push(simulator);
+        edge = step("queue-edge", () -> EdgeServer.start(ServiceConfig.load("queue-edge.yaml", with(engines,
+                "server.port", Integer.toString(s.edgePort()),
+                "operator.username", s.operatorUsername(),
+                "operator.password", s.operatorPassword())), grid));
+        running.push(edge);
+        checkout = step("checkout", () -> CheckoutServer.start(ServiceConfig.load("checkout.yaml", with(engines,
+                "server.port", Integer.toString(s.checkoutPort()),
+                "admission.jwks-url", edge.url() + "/.well-known/jwks.json")), grid));
+        running.push(checkout);
+        worker = step("payment-worker", () -> WorkerServer.start(ServiceConfig.load("payment-worker.yaml", with(engines,
+                "server.port", Integer.toString(s.workerPort()),
+                "provider.url", simulator.url())), grid));
+        running.push(worker);
+        if (s.demoEvent()) {
+            step("demo event", () -> {
+                DemoEvent.ensure(edge.url(), s.operatorUsername(), s.operatorPassword());
+                return null;
+            });
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... keyValues) {
+        Map<String, String> map = new HashMap<>(base);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put(keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+
+    private <T> T step(String what, Supplier<T> action) {
+        long t0 = System.nanoTime();
+        out.printf("floodgate: starting %s...%n", what);
+        T result = action.get();
+        out.printf("floodgate:   %s ready (%.1f s)%n", what, (System.nanoTime() - t0) / 1e9);
+        return result;
+    }
+
+    private <T> CompletableFuture<T> timed(String what, Supplier<T> action) {
+        return CompletableFuture.supplyAsync(() -> step(what, action));
+    }
+
+    private void printReady(StackSettings s) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        out.printf("%nfloodgate: ready in %.1f s%n", seconds);
+        out.println("  Fan page          " + edge.url() + "/");
+        out.println("  Operator page     " + edge.url() + "/operator/   (user " + s.operatorUsername() + ")");
+        out.println("  Fan API           " + edge.url() + "/api/events");
+        out.println("  Operator API      " + edge.url() + "/api/operator/events");
+        out.println("  Checkout API      " + checkout.url() + "/api/orders");
+        out.println("  Provider SIMULATOR " + simulator.url() + "/v1/charges");
+        for (var service : List.of(Map.entry("queue-edge", edge.url()), Map.entry("checkout", checkout.url()),
+                Map.entry("payment-worker", "http://127.0.0.1:" + worker.port()),
+                Map.entry("simulator", simulator.url()))) {
+            out.printf("  %-17s %s/observe/health   %s/observe/metrics%n", service.getKey(), service.getValue(),
+                    service.getValue());
+        }
+        out.println("  PostgreSQL        " + (postgres != null ? postgres.jdbcUrl() : s.externalDbUrl()));
+        out.println("  Pulsar            " + (pulsar != null ? pulsar.serviceUrl() : s.externalPulsarUrl()));
+        out.println("Press Ctrl-C to stop.");
+    }
+
+    public String edgeUrl() {
+        return edge.url();
+    }
+
+    public String checkoutUrl() {
+        return checkout.url();
+    }
+
+    public String simulatorUrl() {
+        return simulator.url();
+    }
+
+    public Grid grid() {
+        return grid;
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    /** Stops everything in the reverse order of starting; each part is stopped even if another fails to. */
+    @Override
+    public synchronized void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable part = running.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                out.println("floodgate: could not stop " + part.getClass().getSimpleName() + ": " + e);
+            }
+        }
+    }
+}
