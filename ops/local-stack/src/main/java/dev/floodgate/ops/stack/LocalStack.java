@@ -44,6 +44,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        quietLogging();
         StackSettings settings = StackSettings.from(ServiceConfig.load("local-stack.yaml"));
         CountDownLatch stopped = new CountDownLatch(1);
         LocalStack stack;
@@ -64,6 +65,16 @@ public final class LocalStack implements AutoCloseable {
         }, "floodgate-stop"));
         stack.printReady(settings);
         stopped.await();
+    }
+
+    private static void quietLogging() {
+        try (var in = LocalStack.class.getResourceAsStream("/local-stack-logging.properties")) {
+            if (in != null && System.getProperty("java.util.logging.config.file") == null) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("floodgate: default logging stays on: " + e);
+        }
     }
 
     public static LocalStack start(StackSettings settings, PrintStream out) {
@@ -118,16 +129,25 @@ public final class LocalStack implements AutoCloseable {
         engines.put("pulsar.service-url", pulsarUrl);
         engines.put("grid.cluster-name", s.gridClusterName());
 
+        // The fan page (served by the edge) calls checkout and the simulator from the browser: the edge must know
+        // their URLs and they must allow its origin, so every such port is fixed before anything starts.
+        int edgePort = portOrFree(s.edgePort());
+        int checkoutPort = portOrFree(s.checkoutPort());
+        String pageOrigins = "http://127.0.0.1:" + edgePort + ",http://localhost:" + edgePort;
         simulator = step("payment-provider simulator", () -> SimulatorServer.start(ServiceConfig.load(
-                "provider-simulator.yaml", Map.of("server.port", Integer.toString(s.simulatorPort())))));
+                "provider-simulator.yaml", Map.of("server.port", Integer.toString(s.simulatorPort()),
+                        "cors.allowed-origins", pageOrigins))));
         running.push(simulator);
         edge = step("queue-edge", () -> EdgeServer.start(ServiceConfig.load("queue-edge.yaml", with(engines,
-                "server.port", Integer.toString(s.edgePort()),
+                "server.port", Integer.toString(edgePort),
                 "operator.username", s.operatorUsername(),
-                "operator.password", s.operatorPassword())), grid));
+                "operator.password", s.operatorPassword(),
+                "web.checkout-url", "http://127.0.0.1:" + checkoutPort,
+                "web.provider-url", simulator.url())), grid));
         running.push(edge);
         checkout = step("checkout", () -> CheckoutServer.start(ServiceConfig.load("checkout.yaml", with(engines,
-                "server.port", Integer.toString(s.checkoutPort()),
+                "server.port", Integer.toString(checkoutPort),
+                "cors.allowed-origins", pageOrigins,
                 "admission.jwks-url", edge.url() + "/.well-known/jwks.json")), grid));
         running.push(checkout);
         worker = step("payment-worker", () -> WorkerServer.start(ServiceConfig.load("payment-worker.yaml", with(engines,
@@ -139,6 +159,18 @@ public final class LocalStack implements AutoCloseable {
                 DemoEvent.ensure(edge.url(), s.operatorUsername(), s.operatorPassword());
                 return null;
             });
+        }
+    }
+
+    /** {@code port}, or when it is 0 a port free right now (a small race, fine on a developer machine). */
+    private static int portOrFree(int port) {
+        if (port != 0) {
+            return port;
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port", e);
         }
     }
 
@@ -207,8 +239,11 @@ public final class LocalStack implements AutoCloseable {
     public synchronized void close() {
         while (!running.isEmpty()) {
             AutoCloseable part = running.pop();
+            long t0 = System.nanoTime();
             try {
                 part.close();
+                out.printf("floodgate:   %s stopped (%.1f s)%n", part.getClass().getSimpleName(),
+                        (System.nanoTime() - t0) / 1e9);
             } catch (Exception e) {
                 out.println("floodgate: could not stop " + part.getClass().getSimpleName() + ": " + e);
             }
