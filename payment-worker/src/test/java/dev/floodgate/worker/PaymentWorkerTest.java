@@ -277,6 +277,63 @@ class PaymentWorkerTest {
     }
 
     @Test
+    void anOrderThatEndedBeforeAnyChargeIsNotCharged() throws Exception {
+        TestOrder order = placeOrder("pm_card_visa");
+        expire(order);
+        producer.send(order.request());
+        awaitUntil("the request is recorded as skipped", () -> "SKIPPED".equals(chargeColumn(order, "status")));
+        assertThat(books.findByReference(order.orderId().toString())).isEmpty();
+        assertThat(orderColumn(order, "status")).isEqualTo("EXPIRED");
+    }
+
+    @Test
+    void anOrderThatExpiredWhileTheOutcomeWasUnknownIsReconciledWithoutChargingAnew() throws Exception {
+        long unknownBefore = worker.metrics().count(WorkerMetrics.Name.CHARGES_UNKNOWN);
+        simulator.close();
+        TestOrder order;
+        try {
+            order = placeOrder("pm_card_visa");
+            producer.send(order.request());
+            awaitUntil("a delivery ended without an answer",
+                    () -> worker.metrics().count(WorkerMetrics.Name.CHARGES_UNKNOWN) > unknownBefore);
+            expire(order);
+        } finally {
+            simulator = SimulatorServer.start(simulatorConfig(simulatorPort), books);
+        }
+        // The redelivery finds the order ended: it asks the provider (a lookup, not a charge) and learns nothing
+        // was charged.
+        awaitUntil("the request is reconciled", () -> "SKIPPED".equals(chargeColumn(order, "status")));
+        assertThat(books.findByReference(order.orderId().toString())).isEmpty();
+        assertThat(orderColumn(order, "status")).isEqualTo("EXPIRED");
+        awaitUntil("the units are back", () -> inventory().counters(order.eventId(), CATEGORY).available() == 10);
+    }
+
+    @Test
+    void aChargeThatSucceededForAnOrderThatExpiredMeanwhileIsAConflictNotAPaidOrder() throws Exception {
+        long conflictsBefore = worker.metrics().count(WorkerMetrics.Name.SETTLEMENT_CONFLICTS);
+        long unknownBefore = worker.metrics().count(WorkerMetrics.Name.CHARGES_UNKNOWN);
+        // Every answer to a charge is lost: the money is taken but the worker never hears of it.
+        simulator.faults().set(new Faults.Plan(0, 1_000, 502, 0L, 0));
+        try {
+            TestOrder order = placeOrder("pm_card_visa");
+            producer.send(order.request());
+            awaitUntil("a delivery ended without an answer",
+                    () -> worker.metrics().count(WorkerMetrics.Name.CHARGES_UNKNOWN) > unknownBefore);
+            expire(order);
+            awaitUntil("the charge is reconciled", () -> "SUCCEEDED".equals(chargeColumn(order, "status")));
+            assertThat(books.findByReference(order.orderId().toString())).hasSize(1);
+            // The order row stays the truth (EXPIRED, seats back); the conflict is counted and logged for a refund.
+            assertThat(orderColumn(order, "status")).isEqualTo("EXPIRED");
+            awaitUntil("the conflict is counted",
+                    () -> worker.metrics().count(WorkerMetrics.Name.SETTLEMENT_CONFLICTS) > conflictsBefore);
+            awaitUntil("the units are back", () -> inventory().counters(order.eventId(), CATEGORY).available() == 10);
+            assertThat(chargeColumn(order, "order_status")).isEqualTo("EXPIRED");
+        } finally {
+            simulator.faults().set(Faults.Plan.NONE);
+        }
+    }
+
+    @Test
     void unparsableMessagesGoToTheDeadLetterTopicAndTheStreamMovesOn() throws Exception {
         long unparsableBefore = worker.metrics().count(WorkerMetrics.Name.MESSAGES_UNPARSABLE);
         try (Consumer<byte[]> dlq = pulsar.newConsumer(Schema.BYTES).topic(topic + "-dlq")
@@ -383,6 +440,16 @@ class PaymentWorkerTest {
         PaymentRequest request = new PaymentRequest(orderId.toString(), eventId, holdId, fanId, 9000, "EUR",
                 paymentMethodId, System.currentTimeMillis());
         return new TestOrder(orderId, eventId, holdId, fanId, request);
+    }
+
+    /** What checkout's expiry does to an order whose payment took too long. */
+    private static void expire(TestOrder order) throws SQLException {
+        try (Connection c = engines.connect();
+             PreparedStatement ps = c.prepareStatement("update checkout.orders set status = 'EXPIRED',"
+                     + " updated_at = now(), settled_at = now() where id = ? and status = 'AWAITING_PAYMENT'")) {
+            ps.setObject(1, order.orderId());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
     }
 
     private static String orderColumn(TestOrder order, String column) {

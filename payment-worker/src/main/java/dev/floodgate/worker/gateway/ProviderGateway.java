@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floodgate.contracts.http.Json;
+import io.helidon.faulttolerance.CircuitBreaker;
+import io.helidon.faulttolerance.CircuitBreakerOpenException;
 import io.helidon.faulttolerance.Retry;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -38,7 +40,9 @@ public final class ProviderGateway {
     private final ProviderSettings settings;
     private final WebClient client;
     private final Retry retry;
+    private final CircuitBreaker breaker;
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong shortCircuited = new AtomicLong();
 
     public ProviderGateway(ProviderSettings settings) {
         this.settings = settings;
@@ -58,6 +62,27 @@ public final class ProviderGateway {
                 .applyOn(Set.of(RetryableFailure.class))
                 .overallTimeout(settings.worstCase())
                 .build();
+        // Around each attempt, inside the retry: attempts that taught nothing (timeouts, 5xx...) count as failures;
+        // declines and other answers are successes. Once open, charges fail fast without a call for the delay,
+        // and their messages are nacked and come back later (the outcome stays unknown, nothing was asked).
+        this.breaker = CircuitBreaker.builder()
+                .name("floodgate-provider")
+                .volume(settings.breakerVolume())
+                .errorRatio(settings.breakerErrorRatio())
+                .delay(settings.breakerDelay())
+                .successThreshold(settings.breakerSuccessThreshold())
+                .applyOn(Set.of(RetryableFailure.class))
+                .build();
+    }
+
+    /** CLOSED, OPEN or HALF_OPEN. */
+    public CircuitBreaker.State breakerState() {
+        return breaker.state();
+    }
+
+    /** Charges refused without a call because the breaker was open. */
+    public long shortCircuited() {
+        return shortCircuited.get();
     }
 
     public ProviderSettings settings() {
@@ -77,12 +102,16 @@ public final class ProviderGateway {
     public ChargeResult charge(ChargeCommand command) throws ProviderUnavailableException {
         AtomicInteger attempts = new AtomicInteger();
         try {
-            return retry.invoke(() -> {
+            return retry.invoke(() -> breaker.invoke(() -> {
                 if (attempts.incrementAndGet() > 1) {
                     retries.incrementAndGet();
                 }
                 return attempt(command, attempts.get());
-            });
+            }));
+        } catch (CircuitBreakerOpenException e) {
+            shortCircuited.incrementAndGet();
+            throw new ProviderUnavailableException("provider circuit breaker open, not called for "
+                    + command.idempotencyKey(), attempts.get(), true, e);
         } catch (RetryableFailure e) {
             throw new ProviderUnavailableException("no answer from the provider for " + command.idempotencyKey()
                     + " (" + e.getMessage() + ")", attempts.get(), e);

@@ -16,9 +16,14 @@ import java.time.Duration;
  * @param initialBackoff delay before the first retry; doubled for each further one
  * @param maxBackoff     ceiling of one delay
  * @param jitter         fraction (0..1) of each delay that is random, so that workers do not retry in step
+ * @param breakerVolume  circuit breaker: the rolling window of attempts ({@code provider.circuit-breaker.volume})
+ * @param breakerErrorRatio percent of failed attempts in the window that opens it ({@code ...error-ratio})
+ * @param breakerDelay   how long it stays open before letting a trial call through ({@code ...delay-millis})
+ * @param breakerSuccessThreshold trial calls that must succeed to close it ({@code ...success-threshold})
  */
 public record ProviderSettings(String url, Duration connectTimeout, Duration readTimeout, int maxAttempts,
-                               Duration initialBackoff, Duration maxBackoff, double jitter) {
+                               Duration initialBackoff, Duration maxBackoff, double jitter, int breakerVolume,
+                               int breakerErrorRatio, Duration breakerDelay, int breakerSuccessThreshold) {
     public ProviderSettings {
         if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
             throw new IllegalArgumentException("provider.url must be an http(s) URL");
@@ -30,6 +35,10 @@ public record ProviderSettings(String url, Duration connectTimeout, Duration rea
         if (jitter < 0 || jitter > 1) {
             throw new IllegalArgumentException("provider.retry.jitter must be 0..1");
         }
+        if (breakerVolume < 1 || breakerErrorRatio < 1 || breakerErrorRatio > 100 || breakerSuccessThreshold < 1) {
+            throw new IllegalArgumentException("provider.circuit-breaker: volume >= 1, error-ratio 1..100,"
+                    + " success-threshold >= 1");
+        }
         if (connectTimeout.isZero() || readTimeout.isZero()) {
             throw new IllegalArgumentException("provider timeouts must be positive");
         }
@@ -37,6 +46,7 @@ public record ProviderSettings(String url, Duration connectTimeout, Duration rea
 
     public static ProviderSettings from(Config provider) {
         Config retry = provider.get("retry");
+        Config breaker = provider.get("circuit-breaker");
         return new ProviderSettings(
                 provider.get("url").asString().orElseThrow(() -> new IllegalArgumentException("provider.url is required")),
                 ServiceConfig.millis(provider.get("connect-timeout-millis"), 1_000),
@@ -44,7 +54,17 @@ public record ProviderSettings(String url, Duration connectTimeout, Duration rea
                 retry.get("max-attempts").asInt().orElse(4),
                 ServiceConfig.millis(retry.get("initial-backoff-millis"), 200),
                 ServiceConfig.millis(retry.get("max-backoff-millis"), 3_000),
-                retry.get("jitter").asDouble().orElse(0.5));
+                retry.get("jitter").asDouble().orElse(0.5),
+                breaker.get("volume").asInt().orElse(20),
+                breaker.get("error-ratio").asInt().orElse(60),
+                ServiceConfig.millis(breaker.get("delay-millis"), 5_000),
+                breaker.get("success-threshold").asInt().orElse(2));
+    }
+
+    /** These settings with another base URL. */
+    public ProviderSettings withUrl(String otherUrl) {
+        return new ProviderSettings(otherUrl, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff,
+                jitter, breakerVolume, breakerErrorRatio, breakerDelay, breakerSuccessThreshold);
     }
 
     /** Upper bound of one charge with all its attempts and delays: the retry's overall timeout. */

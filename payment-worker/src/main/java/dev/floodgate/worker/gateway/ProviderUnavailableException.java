@@ -6,10 +6,21 @@ package dev.floodgate.worker.gateway;
  */
 public final class ProviderUnavailableException extends Exception {
     private final int attempts;
+    private final boolean shortCircuited;
 
     public ProviderUnavailableException(String message, int attempts, Throwable cause) {
+        this(message, attempts, false, cause);
+    }
+
+    public ProviderUnavailableException(String message, int attempts, boolean shortCircuited, Throwable cause) {
         super(message + " after " + attempts + " attempt(s)", cause);
         this.attempts = attempts;
+        this.shortCircuited = shortCircuited;
+    }
+
+    /** The circuit breaker was open: this call (or its last retry) never reached the provider. */
+    public boolean shortCircuited() {
+        return shortCircuited;
     }
 
     public int attempts() {

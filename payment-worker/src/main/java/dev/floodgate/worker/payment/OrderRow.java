@@ -6,5 +6,5 @@ import java.util.UUID;
 
 /** What the worker reads of an order in {@code checkout.orders} (checkout's table; its row is the truth). */
 public record OrderRow(UUID id, String eventId, String holdId, long amountMinor, String currency,
-                       String paymentMethodId, OrderStatus status) {
+                       String paymentMethodId, OrderStatus status, int quantity) {
 }

@@ -99,13 +99,18 @@ public final class PaymentProcessor {
             }
             outcome = late.get();
         } else {
+            OrderStatus locked = store.beginAttempt(order);
+            if (locked != OrderStatus.AWAITING_PAYMENT) {
+                // Settled meanwhile (the reconciler, a callback): handle it as a delivery for a final order.
+                return process(request);
+            }
             Optional<PaymentStore.Outcome> charged = charge(order);
             if (charged.isEmpty()) {
                 return Disposition.RETRY_LATER;
             }
             outcome = charged.get();
         }
-        settle(order, outcome);
+        settle(order, outcome, 1);
         return Disposition.ACK;
     }
 
@@ -166,15 +171,27 @@ public final class PaymentProcessor {
         }
     }
 
-    private void settle(OrderRow order, PaymentStore.Outcome outcome) throws SQLException {
+    /**
+     * Records a known outcome and settles order and grid (idempotent).
+     *
+     * @param deliveries 1 when a payment request delivery does this, 0 for a provider callback
+     */
+    public void settle(OrderRow order, PaymentStore.Outcome outcome, int deliveries) throws SQLException {
         OrderStatus target = outcome.status() == ChargeRecord.Status.SUCCEEDED ? OrderStatus.PAID
                 : OrderStatus.PAYMENT_FAILED;
-        if (!OrderStatus.AWAITING_PAYMENT.canBecome(target)) {
-            throw new IllegalStateException("the order state machine forbids " + target);
-        }
         // SKIPPED (reconciled: nothing was charged) also goes through here: the order is final already, so only
         // the charge row changes.
-        OrderStatus now = store.recordOutcomeAndSettleOrder(order, outcome, target);
+        OrderStatus now;
+        try (var c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                now = store.recordOutcomeAndSettleOrder(c, order, outcome, target, deliveries);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
         if (now != target && outcome.status() != ChargeRecord.Status.SKIPPED) {
             // Settled otherwise before our answer came (e.g. expired while the provider was slow).
             metrics.increment(Name.SETTLEMENT_CONFLICTS);
@@ -183,6 +200,11 @@ public final class PaymentProcessor {
                     + (target == OrderStatus.PAID ? ": the fan was charged for an order that did not complete;"
                     + " refund needed" : ""));
         }
+        followGrid(order, now);
+    }
+
+    /** Makes the grid follow the order's final status (sold, or back in stock), then marks the charge row settled. */
+    public void followGrid(OrderRow order, OrderStatus now) throws SQLException {
         // The grid follows the order row, whatever decided it.
         HoldResult grid = now.keepsSeats()
                 ? inventory.markSold(order.eventId(), order.holdId(), order.id().toString())

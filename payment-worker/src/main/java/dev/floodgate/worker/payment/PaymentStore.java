@@ -35,15 +35,57 @@ public final class PaymentStore {
     }
 
     private static Optional<OrderRow> findOrder(Connection c, UUID orderId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select id, event_id, hold_id, amount_minor, currency,"
-                + " payment_method_id, status from checkout.orders where id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("select " + ORDER_COLUMNS + " from checkout.orders where id = ?")) {
             ps.setObject(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                return rs.next() ? Optional.of(orderRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public static final String ORDER_COLUMNS = "id, event_id, hold_id, amount_minor, currency, payment_method_id, status,"
+            + " quantity";
+
+    public static OrderRow orderRow(ResultSet rs) throws SQLException {
+        return new OrderRow(rs.getObject("id", UUID.class), rs.getString("event_id"), rs.getString("hold_id"),
+                rs.getLong("amount_minor"), rs.getString("currency").trim(), rs.getString("payment_method_id"),
+                OrderStatus.valueOf(rs.getString("status")), rs.getInt("quantity"));
+    }
+
+    /**
+     * Before asking the provider to charge: locks the order row, and if it still awaits payment, stamps the charge
+     * row's {@code attempt_started_at} (creating the row as UNKNOWN if there is none) and commits. The reconciler
+     * takes the same lock and reads the stamp afresh, so it either settled the order first (then this answers its
+     * final status and nothing is charged) or sees an attempt in flight and leaves the order alone for the lease.
+     *
+     * @return the order's status under the lock
+     */
+    public OrderStatus beginAttempt(OrderRow order) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                OrderStatus status;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "select status from checkout.orders where id = ? for update")) {
+                    ps.setObject(1, order.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        status = rs.next() ? OrderStatus.valueOf(rs.getString(1)) : OrderStatus.EXPIRED;
+                    }
                 }
-                return Optional.of(new OrderRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getLong(4), rs.getString(5).trim(), rs.getString(6), OrderStatus.valueOf(rs.getString(7))));
+                if (status == OrderStatus.AWAITING_PAYMENT) {
+                    try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
+                            + " hold_id, amount_minor, currency, payment_method_id, status, attempts, deliveries,"
+                            + " attempt_started_at) values (?, ?, ?, ?, ?, ?, 'UNKNOWN', 0, 0, now())"
+                            + " on conflict (order_id) do update set attempt_started_at = now()")) {
+                        bindOrder(ps, order);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return status;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         }
     }
@@ -115,37 +157,7 @@ public final class PaymentStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
-                        + " hold_id, amount_minor, currency, payment_method_id, status, provider_charge_id,"
-                        + " decline_code, failure_reason, attempts, deliveries)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
-                        // A known answer is never overwritten; attempts and deliveries always add up (copies
-                        // of one request handled at once by several threads or workers each count).
-                        + " on conflict (order_id) do update set"
-                        + " status = " + keepKnown("status") + ","
-                        + " provider_charge_id = " + keepKnown("provider_charge_id") + ","
-                        + " decline_code = " + keepKnown("decline_code") + ","
-                        + " failure_reason = " + keepKnown("failure_reason") + ","
-                        + " attempts = payment.charges.attempts + excluded.attempts,"
-                        + " deliveries = payment.charges.deliveries + 1, updated_at = now()")) {
-                    bindOrder(ps, order);
-                    ps.setString(7, outcome.status().name());
-                    ps.setString(8, outcome.providerChargeId());
-                    ps.setString(9, outcome.declineCode());
-                    ps.setString(10, outcome.failureReason());
-                    ps.setInt(11, outcome.attempts());
-                    ps.executeUpdate();
-                }
-                OrderStatus now;
-                try (PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ?,"
-                        + " failure_reason = ?, updated_at = now(), settled_at = now()"
-                        + " where id = ? and status = 'AWAITING_PAYMENT'")) {
-                    ps.setString(1, target.name());
-                    ps.setString(2, target == OrderStatus.PAID ? null : outcome.failureReason());
-                    ps.setObject(3, order.id());
-                    now = ps.executeUpdate() == 1 ? target
-                            : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
-                }
+                OrderStatus now = recordOutcomeAndSettleOrder(c, order, outcome, target, 1);
                 c.commit();
                 return now;
             } catch (SQLException | RuntimeException e) {
@@ -153,6 +165,83 @@ public final class PaymentStore {
                 throw e;
             }
         }
+    }
+
+    /**
+     * As {@link #recordOutcomeAndSettleOrder(OrderRow, Outcome, OrderStatus)} inside the caller's transaction (the
+     * reconciler's, which holds the order row's lock). A move to PAID issues the order's tickets in the same
+     * transaction.
+     */
+    public OrderStatus recordOutcomeAndSettleOrder(Connection c, OrderRow order, Outcome outcome, OrderStatus target,
+                                                   int deliveries) throws SQLException {
+        if (!OrderStatus.AWAITING_PAYMENT.canBecome(target)) {
+            throw new IllegalStateException("the order state machine forbids AWAITING_PAYMENT -> " + target);
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
+                + " hold_id, amount_minor, currency, payment_method_id, status, provider_charge_id,"
+                + " decline_code, failure_reason, attempts, deliveries)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                // A known answer is never overwritten; attempts and deliveries always add up (copies
+                // of one request handled at once by several threads or workers each count).
+                + " on conflict (order_id) do update set"
+                + " status = " + keepKnown("status") + ","
+                + " provider_charge_id = " + keepKnown("provider_charge_id") + ","
+                + " decline_code = " + keepKnown("decline_code") + ","
+                + " failure_reason = " + keepKnown("failure_reason") + ","
+                + " attempts = payment.charges.attempts + excluded.attempts,"
+                + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()")) {
+            bindOrder(ps, order);
+            ps.setString(7, outcome.status().name());
+            ps.setString(8, outcome.providerChargeId());
+            ps.setString(9, outcome.declineCode());
+            ps.setString(10, outcome.failureReason());
+            ps.setInt(11, outcome.attempts());
+            ps.setInt(12, deliveries);
+            ps.executeUpdate();
+        }
+        OrderStatus now;
+        try (PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ?,"
+                + " failure_reason = ?, updated_at = now(), settled_at = now()"
+                + " where id = ? and status = 'AWAITING_PAYMENT'")) {
+            ps.setString(1, target.name());
+            ps.setString(2, target == OrderStatus.PAID ? null : outcome.failureReason());
+            ps.setObject(3, order.id());
+            boolean moved = ps.executeUpdate() == 1;
+            now = moved ? target
+                    : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
+            if (moved && target == OrderStatus.PAID) {
+                issueTickets(c, order);
+            }
+        }
+        return now;
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
+    /** One unguessable code per seat; (order, seat) is unique, so a repeat changes nothing. */
+    private static void issueTickets(Connection c, OrderRow order) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into checkout.tickets (order_id, seat_no, code)"
+                + " values (?, ?, ?) on conflict (order_id, seat_no) do nothing")) {
+            for (int seat = 1; seat <= order.quantity(); seat++) {
+                ps.setObject(1, order.id());
+                ps.setInt(2, seat);
+                ps.setString(3, ticketCode());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static String ticketCode() {
+        StringBuilder code = new StringBuilder("FG");
+        for (int i = 0; i < 16; i++) {
+            if (i % 4 == 0) {
+                code.append('-');
+            }
+            code.append(CODE_ALPHABET[RANDOM.nextInt(CODE_ALPHABET.length)]);
+        }
+        return code.toString();
     }
 
     /** The grid followed the order: this order is done. */

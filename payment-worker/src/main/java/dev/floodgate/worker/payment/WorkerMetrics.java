@@ -29,7 +29,17 @@ public final class WorkerMetrics {
         MESSAGES_UNPARSABLE("messages_unparsable", "payment requests that could not be read (nacked towards the dead-letter topic)"),
         MESSAGES_ORPHANED("messages_orphaned", "payment requests for orders that do not exist (nacked towards the dead-letter topic)"),
         MESSAGES_RETRIED("messages_nacked_for_retry", "payment requests nacked to be tried again later"),
-        SETTLEMENT_CONFLICTS("settlement_conflicts", "orders already settled otherwise, or holds not in the expected state");
+        SETTLEMENT_CONFLICTS("settlement_conflicts", "orders already settled otherwise, or holds not in the expected state"),
+        CHARGES_SHORT_CIRCUITED("charges_short_circuited", "charges not attempted because the provider circuit breaker was open"),
+        MESSAGES_DEAD_LETTERED("messages_dead_lettered", "payment requests nacked for the last time (next stop: the dead-letter topic)"),
+        RECONCILED_PAID("reconciled_paid", "overdue orders the reconciler found charged: PAID"),
+        RECONCILED_FAILED("reconciled_failed", "overdue orders the reconciler found declined: PAYMENT_FAILED"),
+        RECONCILED_EXPIRED("reconciled_expired", "overdue orders without a charge at the provider: EXPIRED"),
+        RECONCILE_DEFERRED("reconcile_deferred", "overdue orders left for a later round (attempt in flight or provider unreachable)"),
+        GRID_FOLLOW_UPS("grid_follow_ups", "final orders whose seats the reconciler made the grid follow after a crash"),
+        WEBHOOKS_ACCEPTED("webhooks_accepted", "provider callbacks with a valid signature"),
+        WEBHOOKS_REJECTED("webhooks_rejected", "provider callbacks refused (bad or missing signature, stale timestamp)"),
+        WEBHOOKS_SETTLED("webhooks_settled", "orders settled by a provider callback before the worker's own answer");
 
         private final String suffix;
         private final String description;

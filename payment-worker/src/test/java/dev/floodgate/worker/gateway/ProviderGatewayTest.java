@@ -31,7 +31,7 @@ class ProviderGatewayTest {
 
     static ProviderSettings settings(String url) {
         return new ProviderSettings(url, Duration.ofMillis(500), Duration.ofMillis(600), 4, Duration.ofMillis(50),
-                Duration.ofMillis(200), 0.5);
+                Duration.ofMillis(200), 0.5, 1_000, 100, Duration.ofSeconds(5), 1); // breaker out of the way
     }
 
     @BeforeAll
@@ -145,7 +145,7 @@ class ProviderGatewayTest {
         first.close();
         ProviderGateway patient = new ProviderGateway(new ProviderSettings("http://127.0.0.1:" + port,
                 Duration.ofMillis(500), Duration.ofMillis(1_000), 10, Duration.ofMillis(100), Duration.ofMillis(300),
-                0.2));
+                0.2, 1_000, 100, Duration.ofSeconds(5), 1));
         CompletableFuture<ChargeResult> charging = CompletableFuture.supplyAsync(() -> {
             try {
                 return patient.charge(command("pm_card_visa"));
@@ -164,6 +164,39 @@ class ProviderGatewayTest {
             assertThat(result.attempts()).isGreaterThan(1);
             assertThat(books.charges()).hasSize(1);
         }
+    }
+
+    @Test
+    void aFailingProviderOpensTheBreakerSoChargesFailFastWithoutACallThenItClosesAgain() throws Exception {
+        ProviderGateway guarded = new ProviderGateway(new ProviderSettings(simulator.url(), Duration.ofMillis(500),
+                Duration.ofMillis(600), 2, Duration.ofMillis(10), Duration.ofMillis(20), 0.5,
+                4, 50, Duration.ofMillis(300), 1));
+        simulator.faults().set(new Faults.Plan(4, 0, 503, 0L, 0));
+        assertThatThrownBy(() -> guarded.charge(command("pm_card_visa"))).isInstanceOf(ProviderUnavailableException.class);
+        assertThatThrownBy(() -> guarded.charge(command("pm_card_visa"))).isInstanceOf(ProviderUnavailableException.class);
+        assertThat(guarded.breakerState()).isEqualTo(io.helidon.faulttolerance.CircuitBreaker.State.OPEN);
+
+        // Open: refused at once, the provider never sees it (the fault plan is used up, so it would have succeeded).
+        assertThatThrownBy(() -> guarded.charge(command("pm_card_visa")))
+                .isInstanceOfSatisfying(ProviderUnavailableException.class,
+                        e -> assertThat(e.shortCircuited()).isTrue());
+        assertThat(simulator.ledger().charges()).isEmpty();
+        assertThat(guarded.shortCircuited()).isEqualTo(1);
+
+        // After the delay a trial call goes through and closes it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        ChargeResult result = null;
+        while (result == null && System.nanoTime() < deadline) {
+            try {
+                result = guarded.charge(command("pm_card_visa"));
+            } catch (ProviderUnavailableException e) {
+                assertThat(e.shortCircuited()).isTrue();
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
+        }
+        assertThat(result).isInstanceOf(ChargeResult.Succeeded.class);
+        assertThat(guarded.breakerState()).isEqualTo(io.helidon.faulttolerance.CircuitBreaker.State.CLOSED);
+        assertThat(simulator.ledger().charges()).hasSize(1);
     }
 
     @Test
