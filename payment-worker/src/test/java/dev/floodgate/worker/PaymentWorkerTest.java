@@ -365,6 +365,29 @@ class PaymentWorkerTest {
     }
 
     @Test
+    void aBurstOfOrdersAllSettleWithOneChargeEach() throws Exception {
+        int n = 100;
+        List<TestOrder> orders = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            orders.add(placeOrder(i % 5 == 0 ? "pm_card_chargeDeclined" : "pm_card_visa"));
+        }
+        long t0 = System.nanoTime();
+        for (TestOrder order : orders) {
+            producer.sendAsync(order.request());
+        }
+        producer.flush();
+        awaitUntil("every order settled", () -> orders.stream().allMatch(o -> chargeColumn(o, "settled_at") != null));
+        long millis = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+        System.out.printf("payment worker: %d requests settled in %d ms (%.0f/s, max-in-flight 8)%n", n, millis,
+                n * 1000.0 / Math.max(1, millis));
+        for (TestOrder order : orders) {
+            assertThat(books.findByReference(order.orderId().toString())).hasSize(1);
+        }
+        assertThat(orders.stream().filter(o -> "PAID".equals(orderColumn(o, "status")))).hasSize(80);
+        assertThat(orders.stream().filter(o -> "PAYMENT_FAILED".equals(orderColumn(o, "status")))).hasSize(20);
+    }
+
+    @Test
     void healthAndMetricsAreServed() {
         WebClient client = WebClient.builder().baseUri(worker.url()).build();
         try (HttpClientResponse res = client.get("/observe/health").request()) {
