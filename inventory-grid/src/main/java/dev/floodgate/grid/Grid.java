@@ -9,6 +9,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.floodgate.grid.catalog.Catalog;
+import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.HoldExpiry;
 import dev.floodgate.grid.inventory.GridSerializers;
 import dev.floodgate.grid.inventory.Inventory;
@@ -23,10 +24,11 @@ import java.util.Optional;
  */
 public final class Grid implements AutoCloseable {
     /**
-     * Stripes per category. One until stripes can lend each other stock: with several, a hold larger than what any
-     * single stripe has left would be refused while the category as a whole still has it.
+     * Stripes per category for new categories (recorded per category in the catalog; small categories get fewer,
+     * see {@link dev.floodgate.grid.catalog.CategoryInfo#withStripesFor}). Stripes lend each other stock when one
+     * runs dry, so "sold out" stays exact.
      */
-    public static final int DEFAULT_STRIPES = 1;
+    public static final int DEFAULT_STRIPES = 8;
 
     private final HazelcastInstance hz;
     private final boolean ownsInstance;
@@ -37,8 +39,11 @@ public final class Grid implements AutoCloseable {
     private Grid(HazelcastInstance hz, boolean ownsInstance, GridSettings settings, int stripes, Clock clock) {
         this.hz = hz;
         this.ownsInstance = ownsInstance;
-        this.catalog = new Catalog(hz);
-        this.inventory = new Inventory(hz, stripes, clock);
+        if (stripes < 1 || stripes > Inventory.MAX_STRIPES) {
+            throw new IllegalArgumentException("stripes must be 1.." + Inventory.MAX_STRIPES);
+        }
+        this.catalog = new Catalog(hz, stripes);
+        this.inventory = new Inventory(hz, catalog, clock);
         this.expiry = settings.role() == GridSettings.Role.MEMBER
                 ? new HoldExpiry(hz, clock, settings.sweepInterval()) : null;
     }
@@ -54,7 +59,10 @@ public final class Grid implements AutoCloseable {
         return new Grid(hz, true, settings, stripes, clock);
     }
 
-    /** Wraps an instance someone else started and stops (several services in one JVM sharing one member). */
+    /**
+     * Wraps an instance someone else started and stops (several services in one JVM sharing one member).
+     * {@code stripes} is the stripe count given to new categories; existing ones keep the catalog's.
+     */
     public static Grid shared(HazelcastInstance hz, GridSettings settings, int stripes, Clock clock) {
         return new Grid(hz, false, settings, stripes, clock);
     }
@@ -79,6 +87,8 @@ public final class Grid implements AutoCloseable {
         config.addMapConfig(new MapConfig(Inventory.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(Catalog.MAP).setBackupCount(settings.backupCount()));
+        config.addMapConfig(new MapConfig(FanHolds.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setBackupCount(settings.backupCount()));
         // Queue state is advanced in place by an entry processor on every status read, so OBJECT format as well.
         config.addMapConfig(new MapConfig(QueueState.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(settings.backupCount()));
@@ -92,6 +102,9 @@ public final class Grid implements AutoCloseable {
         config.setClusterName(settings.clusterName());
         config.setProperty("hazelcast.logging.type", "jdk");
         config.getNetworkConfig().setAddresses(settings.members());
+        // Every grid operation Floodgate sends is idempotent (holds by id, loans and capacity edits by operation
+        // id, the rest by state), so the client may resend one whose member died before answering.
+        config.getNetworkConfig().setRedoOperation(true);
         GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
         return config;
     }

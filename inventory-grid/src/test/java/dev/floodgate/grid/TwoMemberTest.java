@@ -16,17 +16,16 @@ class TwoMemberTest {
     @Test
     void holdsSurviveTheSuddenLossOfOneMember() {
         String cluster = "two-members-" + UUID.randomUUID();
-        GridSettings settings = new GridSettings(cluster, GridSettings.Role.MEMBER, List.of("127.0.0.1"), 0, 1,
-                Duration.ofHours(1));
+        List<Integer> ports = Cluster.freePorts(2);
         TestClock clock = new TestClock();
-        try (Grid a = Grid.start(settings, Grid.DEFAULT_STRIPES, clock);
-             Grid b = Grid.start(settings, Grid.DEFAULT_STRIPES, clock)) {
+        try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), Grid.DEFAULT_STRIPES, clock);
+             Grid b = Grid.start(Cluster.member(cluster, ports, 1), Grid.DEFAULT_STRIPES, clock)) {
             assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2);
             // Several events spread the stock entries over partitions owned by both members.
             List<String> events = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 EventInfo event = new EventInfo("ev-" + i, "Test", 0, 4, 600_000,
-                        List.of(new CategoryInfo("ga", "General", 50, 1000, "EUR")));
+                        List.of(new CategoryInfo("ga", "General", 50, 1000, "EUR", 4)));
                 a.catalog().add(event);
                 a.inventory().stock(event);
                 for (int f = 0; f < 10; f++) {

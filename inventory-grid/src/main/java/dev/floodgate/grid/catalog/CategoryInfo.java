@@ -2,9 +2,18 @@ package dev.floodgate.grid.catalog;
 
 import dev.floodgate.contracts.http.Ids;
 
-/** A general-admission category of an event: how many units exist and what one costs (minor units). */
-public record CategoryInfo(String categoryId, String name, int capacity, long priceMinor, String currency) {
+/**
+ * A general-admission category of an event: how many units exist and what one costs (minor units).
+ *
+ * @param stripes how many grid entries share the category's stock; fixed once the catalog has the category (0 in an
+ *                event not yet added: {@link Catalog#add} then picks it, see {@link #withStripesFor})
+ */
+public record CategoryInfo(String categoryId, String name, int capacity, long priceMinor, String currency,
+                           int stripes) {
     public static final int MAX_CAPACITY = 1_000_000;
+    public static final int MAX_STRIPES = 64;
+    /** Below this many units per stripe, a category gets fewer stripes than the default. */
+    public static final int MIN_UNITS_PER_STRIPE = 50;
 
     public CategoryInfo {
         if (!Ids.isSlug(categoryId)) {
@@ -22,5 +31,29 @@ public record CategoryInfo(String categoryId, String name, int capacity, long pr
         if (currency == null || !currency.matches("[A-Z]{3}")) {
             throw new IllegalArgumentException("currency must be an ISO-4217 code such as EUR");
         }
+        if (stripes < 0 || stripes > MAX_STRIPES) {
+            throw new IllegalArgumentException("stripes must be 0.." + MAX_STRIPES);
+        }
+    }
+
+    /** A category whose stripe count the catalog picks when the event is added. */
+    public CategoryInfo(String categoryId, String name, int capacity, long priceMinor, String currency) {
+        this(categoryId, name, capacity, priceMinor, currency, 0);
+    }
+
+    /**
+     * This category with its stripe count settled: kept if set, else {@code defaultStripes} but no more than one
+     * stripe per {@value #MIN_UNITS_PER_STRIPE} units (a 10-seat category is not worth striping).
+     */
+    public CategoryInfo withStripesFor(int defaultStripes) {
+        if (stripes > 0) {
+            return this;
+        }
+        int n = Math.max(1, Math.min(defaultStripes, capacity / MIN_UNITS_PER_STRIPE));
+        return new CategoryInfo(categoryId, name, capacity, priceMinor, currency, Math.min(n, MAX_STRIPES));
+    }
+
+    public CategoryInfo withCapacity(int newCapacity) {
+        return new CategoryInfo(categoryId, name, newCapacity, priceMinor, currency, stripes);
     }
 }

@@ -37,6 +37,18 @@ public record EventInfo(String eventId, String name, long startsAtEpochMillis, i
         }
     }
 
+    /** This event with every category's stripe count settled (see {@link CategoryInfo#withStripesFor}). */
+    public EventInfo withStripesFor(int defaultStripes) {
+        return new EventInfo(eventId, name, startsAtEpochMillis, maxPerFan, holdTtlMillis,
+                categories.stream().map(c -> c.withStripesFor(defaultStripes)).toList());
+    }
+
+    /** This event with {@code category} in place of the category of the same id. */
+    public EventInfo withCategory(CategoryInfo category) {
+        return new EventInfo(eventId, name, startsAtEpochMillis, maxPerFan, holdTtlMillis, categories.stream()
+                .map(c -> c.categoryId().equals(category.categoryId()) ? category : c).toList());
+    }
+
     public Optional<CategoryInfo> category(String categoryId) {
         return categories.stream().filter(c -> c.categoryId().equals(categoryId)).findFirst();
     }

@@ -40,14 +40,23 @@ public final class HoldExpiry implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** One sweep of this member's stripes; answers the units returned to stock. */
+    /**
+     * One sweep of this member's stripes; answers the units returned to stock. It also delivers the loans between
+     * stripes that are still pending (normally the borrower delivers them at once; after it died, this does).
+     */
     public int sweep() {
         Set<StockKey> mine = stock.localKeySet();
         if (mine.isEmpty()) {
             return 0;
         }
-        Map<StockKey, Integer> returned = stock.executeOnKeys(mine, new HoldProcessors.ExpireHolds(clock.millis()));
-        int units = returned.values().stream().mapToInt(Integer::intValue).sum();
+        Map<StockKey, HoldProcessors.Swept> swept = stock.executeOnKeys(mine, new HoldProcessors.Sweep(clock.millis()));
+        int units = 0;
+        for (Map.Entry<StockKey, HoldProcessors.Swept> e : swept.entrySet()) {
+            units += e.getValue().returned();
+            for (int receiver : e.getValue().pendingReceivers()) {
+                Inventory.recoverLoans(stock, e.getKey(), receiver);
+            }
+        }
         unitsReturned.addAndGet(units);
         return units;
     }

@@ -2,6 +2,7 @@ package dev.floodgate.grid.hold;
 
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
+import dev.floodgate.grid.inventory.Lent;
 import dev.floodgate.grid.inventory.StockCounters;
 import dev.floodgate.grid.inventory.StockKey;
 import dev.floodgate.grid.inventory.Stripe;
@@ -69,6 +70,114 @@ public final class HoldProcessors {
         }
     }
 
+    /**
+     * As {@link TakeHold}, also answering what the stripe had available, so a caller short of stock knows how much
+     * to borrow from the other stripes.
+     */
+    public record Take(String holdId, String fanId, int quantity, long expiresAtMillis)
+            implements EntryProcessor<StockKey, Stripe, Taken> {
+        @Override
+        public Taken process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                return new Taken(HoldResult.of(HoldResult.Outcome.NOT_FOUND), 0);
+            }
+            HoldResult result = stripe.take(holdId, fanId, quantity, expiresAtMillis);
+            if (result.done()) {
+                entry.setValue(stripe);
+            }
+            return new Taken(result, stripe.available());
+        }
+    }
+
+    /** What {@link Take} did, and the units the stripe has available after it. */
+    public record Taken(HoldResult result, int available) {
+    }
+
+    /** On the donor: lends up to {@code want} units to stripe {@code receiver} (see {@link Stripe#lend}). */
+    public record Lend(String opId, int receiver, int want) implements EntryProcessor<StockKey, Stripe, Lent> {
+        @Override
+        public Lent process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                return Lent.none();
+            }
+            Lent lent = stripe.lend(opId, receiver, want);
+            if (lent.given() > 0) {
+                entry.setValue(stripe);
+            }
+            return lent;
+        }
+    }
+
+    /** On the donor: the loans to {@code receiver} it still waits to hear about. */
+    public record ReadLoans(int receiver) implements EntryProcessor<StockKey, Stripe, Lent>, ReadOnly {
+        @Override
+        public Lent process(Map.Entry<StockKey, Stripe> entry) {
+            return entry.getValue() == null ? Lent.none() : entry.getValue().pendingTo(receiver, 0);
+        }
+
+        @Override
+        public EntryProcessor<StockKey, Stripe, Lent> getBackupProcessor() {
+            return null;
+        }
+    }
+
+    /** On the receiver: applies the donor's loans it has not applied yet; answers the last one it has. */
+    public record Receive(int donor, long[] seqs, int[] units) implements EntryProcessor<StockKey, Stripe, Long> {
+        @Override
+        public Long process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                // A receiver that does not exist cannot confirm anything: the units stay with the donor.
+                return 0L;
+            }
+            long last = stripe.receive(donor, seqs, units);
+            entry.setValue(stripe);
+            return last;
+        }
+    }
+
+    /** On the donor: forgets the loans to {@code receiver} up to {@code upTo}, which the receiver has applied. */
+    public record Settle(int receiver, long upTo) implements EntryProcessor<StockKey, Stripe, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null || !stripe.settle(receiver, upTo)) {
+                return false;
+            }
+            entry.setValue(stripe);
+            return true;
+        }
+    }
+
+    /** Adds capacity (a raise) to the stripe; idempotent by {@code opId}. */
+    public record AddCapacity(String opId, int units) implements EntryProcessor<StockKey, Stripe, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                return false;
+            }
+            stripe.addCapacity(opId, units);
+            entry.setValue(stripe);
+            return true;
+        }
+    }
+
+    /** Removes available units from the capacity, all or nothing; idempotent by {@code opId}. */
+    public record RemoveCapacity(String opId, int units) implements EntryProcessor<StockKey, Stripe, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null || !stripe.removeCapacity(opId, units)) {
+                return false;
+            }
+            entry.setValue(stripe);
+            return true;
+        }
+    }
+
     /** Returns to stock every hold of the stripe whose time has passed; answers the units returned. */
     public record ExpireHolds(long nowMillis) implements EntryProcessor<StockKey, Stripe, Integer> {
         @Override
@@ -82,6 +191,70 @@ public final class HoldProcessors {
                 entry.setValue(stripe);
             }
             return returned;
+        }
+    }
+
+    /**
+     * A sweep of one stripe: returns expired holds to stock and answers the units returned and the stripes it has
+     * unconfirmed loans to (which the sweeper then delivers: the recovery of loans whose borrower died).
+     */
+    public record Sweep(long nowMillis) implements EntryProcessor<StockKey, Stripe, Swept> {
+        @Override
+        public Swept process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                return new Swept(0, new int[0]);
+            }
+            int returned = stripe.expire(nowMillis);
+            if (returned > 0) {
+                entry.setValue(stripe);
+            }
+            return new Swept(returned, stripe.pendingReceivers().stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    public record Swept(int returned, int[] pendingReceivers) {
+    }
+
+    /** Every hold of the stripe (audits and tests). */
+    public record ReadHolds() implements EntryProcessor<StockKey, Stripe, HoldList>, ReadOnly {
+        @Override
+        public HoldList process(Map.Entry<StockKey, Stripe> entry) {
+            return new HoldList(entry.getValue() == null ? new Hold[0] : entry.getValue().holds().toArray(new Hold[0]));
+        }
+
+        @Override
+        public EntryProcessor<StockKey, Stripe, HoldList> getBackupProcessor() {
+            return null;
+        }
+    }
+
+    public record HoldList(Hold[] holds) {
+    }
+
+    /** Units the stripe lent and its receivers have not confirmed yet. */
+    public record ReadInFlight() implements EntryProcessor<StockKey, Stripe, Integer>, ReadOnly {
+        @Override
+        public Integer process(Map.Entry<StockKey, Stripe> entry) {
+            return entry.getValue() == null ? 0 : entry.getValue().inFlight();
+        }
+
+        @Override
+        public EntryProcessor<StockKey, Stripe, Integer> getBackupProcessor() {
+            return null;
+        }
+    }
+
+    /** Creates the stripe as given (a rebuild) unless it exists; answers whether it did. */
+    public record RestoreStripe(int capacity, int available, int held, int sold, Hold[] holds)
+            implements EntryProcessor<StockKey, Stripe, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<StockKey, Stripe> entry) {
+            if (entry.getValue() != null) {
+                return false;
+            }
+            entry.setValue(new Stripe(entry.getKey(), capacity, available, held, sold, java.util.List.of(holds)));
+            return true;
         }
     }
 

@@ -8,7 +8,9 @@ public record HoldResult(Outcome outcome, Hold hold) {
         NOT_ENOUGH_STOCK,
         NOT_FOUND,
         NOT_YOURS,
-        WRONG_STATE
+        WRONG_STATE,
+        /** The fan's live holds in this event plus this one would exceed the event's per-fan limit. */
+        LIMIT_REACHED
     }
 
     public static HoldResult done(Hold hold) {

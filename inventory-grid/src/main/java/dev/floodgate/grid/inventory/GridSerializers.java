@@ -6,14 +6,20 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldProcessors;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.queue.QueueSerializers;
 
+import com.hazelcast.nio.serialization.FieldKind;
+
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Compact serialization for everything the grid stores or sends. Values written by hand (stable field names, no
@@ -33,7 +39,13 @@ public final class GridSerializers {
                 HoldProcessors.TakeHold.class, HoldProcessors.ReleaseHold.class, HoldProcessors.MarkInCheckout.class,
                 HoldProcessors.MarkSold.class, HoldProcessors.ReleaseForOrder.class, HoldProcessors.ExpireHolds.class,
                 HoldProcessors.InitStripe.class, HoldProcessors.ReadHold.class, HoldProcessors.ReadCounters.class,
-                StockCounters.class);
+                StockCounters.class, HoldProcessors.Take.class, HoldProcessors.Taken.class, HoldProcessors.Lend.class,
+                HoldProcessors.ReadLoans.class, HoldProcessors.Receive.class, HoldProcessors.Settle.class,
+                HoldProcessors.AddCapacity.class, HoldProcessors.RemoveCapacity.class, HoldProcessors.Sweep.class,
+                HoldProcessors.Swept.class, HoldProcessors.ReadHolds.class, HoldProcessors.HoldList.class,
+                HoldProcessors.ReadInFlight.class, HoldProcessors.RestoreStripe.class, Lent.class,
+                FanHolds.class, FanHolds.Key.class, FanHolds.Entry.class, FanHolds.Reservation.class,
+                FanHolds.Reserve.class, FanHolds.Ensure.class, FanHolds.Forget.class, FanHolds.Extend.class);
     }
 
     static final class HoldSerializer implements CompactSerializer<Hold> {
@@ -72,8 +84,37 @@ public final class GridSerializers {
         public Stripe read(CompactReader in) {
             StockKey key = new StockKey(in.readString("eventId"), in.readString("categoryId"), in.readInt32("stripe"));
             Hold[] holds = in.readArrayOfCompact("holds", Hold.class);
+            int[] outReceivers = in.readArrayOfInt32("outReceivers");
+            long[] outSeqs = in.readArrayOfInt64("outSeqs");
+            int[] outUnits = in.readArrayOfInt32("outUnits");
+            List<Transfer> outbound = new java.util.ArrayList<>();
+            for (int i = 0; i < outReceivers.length; i++) {
+                outbound.add(new Transfer(outReceivers[i], outSeqs[i], outUnits[i]));
+            }
+            String[] opIds = in.readArrayOfString("recentOpIds");
+            long[] opValues = in.readArrayOfInt64("recentOpValues");
+            Map<String, Long> recent = new LinkedHashMap<>();
+            for (int i = 0; i < opIds.length; i++) {
+                recent.put(opIds[i], opValues[i]);
+            }
             return new Stripe(key, in.readInt32("capacity"), in.readInt32("available"), in.readInt32("held"),
-                    in.readInt32("sold"), holds == null ? List.of() : Arrays.asList(holds));
+                    in.readInt32("sold"), holds == null ? List.of() : Arrays.asList(holds), outbound,
+                    readSeqs(in, "lentTo"), readSeqs(in, "appliedFrom"), recent);
+        }
+
+        private static Map<Integer, Long> readSeqs(CompactReader in, String name) {
+            int[] stripes = in.readArrayOfInt32(name + "Stripes");
+            long[] seqs = in.readArrayOfInt64(name + "Seqs");
+            Map<Integer, Long> map = new TreeMap<>();
+            for (int i = 0; i < stripes.length; i++) {
+                map.put(stripes[i], seqs[i]);
+            }
+            return map;
+        }
+
+        private static void writeSeqs(CompactWriter out, String name, Map<Integer, Long> map) {
+            out.writeArrayOfInt32(name + "Stripes", map.keySet().stream().mapToInt(Integer::intValue).toArray());
+            out.writeArrayOfInt64(name + "Seqs", map.values().stream().mapToLong(Long::longValue).toArray());
         }
 
         @Override
@@ -86,6 +127,15 @@ public final class GridSerializers {
             out.writeInt32("held", stripe.held());
             out.writeInt32("sold", stripe.sold());
             out.writeArrayOfCompact("holds", stripe.holds().toArray(new Hold[0]));
+            List<Transfer> outbound = stripe.outbound();
+            out.writeArrayOfInt32("outReceivers", outbound.stream().mapToInt(Transfer::receiver).toArray());
+            out.writeArrayOfInt64("outSeqs", outbound.stream().mapToLong(Transfer::seq).toArray());
+            out.writeArrayOfInt32("outUnits", outbound.stream().mapToInt(Transfer::units).toArray());
+            writeSeqs(out, "lentTo", stripe.lastLentTo());
+            writeSeqs(out, "appliedFrom", stripe.lastAppliedFrom());
+            out.writeArrayOfString("recentOpIds", stripe.recentOps().keySet().toArray(new String[0]));
+            out.writeArrayOfInt64("recentOpValues",
+                    stripe.recentOps().values().stream().mapToLong(Long::longValue).toArray());
         }
 
         @Override
@@ -103,7 +153,8 @@ public final class GridSerializers {
         @Override
         public CategoryInfo read(CompactReader in) {
             return new CategoryInfo(in.readString("categoryId"), in.readString("name"), in.readInt32("capacity"),
-                    in.readInt64("priceMinor"), in.readString("currency"));
+                    in.readInt64("priceMinor"), in.readString("currency"),
+                    in.getFieldKind("stripes") == FieldKind.INT32 ? in.readInt32("stripes") : 0);
         }
 
         @Override
@@ -113,6 +164,7 @@ public final class GridSerializers {
             out.writeInt32("capacity", c.capacity());
             out.writeInt64("priceMinor", c.priceMinor());
             out.writeString("currency", c.currency());
+            out.writeInt32("stripes", c.stripes());
         }
 
         @Override

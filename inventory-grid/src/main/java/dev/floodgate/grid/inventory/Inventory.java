@@ -2,70 +2,170 @@ package dev.floodgate.grid.inventory;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldId;
 import dev.floodgate.grid.hold.HoldProcessors;
 import dev.floodgate.grid.hold.HoldResult;
+import dev.floodgate.grid.hold.HoldStatus;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Stock and holds of every category, striped over grid entries. All changes go through entry processors
- * ({@link HoldProcessors}); this class only picks the entry and passes the time in.
+ * Stock and holds of every category, striped over grid entries (the stripe count of each category is in the
+ * catalog). All changes go through entry processors ({@link HoldProcessors}, {@link FanHolds}); this class picks
+ * the entries, passes the time in, and moves stock between stripes when one runs dry.
+ *
+ * <p>A hold always lives on its <em>home</em> stripe, picked from the fan and request id, so its id is the same on
+ * every retry. When the home stripe is short, it borrows from the other stripes ({@link Stripe#lend}) and tries
+ * again; a fan hears "not enough" only after every other stripe answered that it had nothing to lend.
  */
 public final class Inventory {
     public static final String MAP = "floodgate-stock";
-    public static final int MAX_STRIPES = 64;
+    public static final int MAX_STRIPES = CategoryInfo.MAX_STRIPES;
+    /** Borrow-and-retry rounds before a hold gives up under heavy contention for the last units. */
+    static final int MAX_ROUNDS = 8;
 
     private final IMap<StockKey, Stripe> stock;
-    private final int stripes;
+    private final IMap<FanHolds.Key, FanHolds> fans;
+    private final Catalog catalog;
     private final Clock clock;
+    /** Stripe counts and per-fan limits never change once an event is in the catalog: cached after one read. */
+    private final Map<String, EventInfo> layouts = new ConcurrentHashMap<>();
 
-    public Inventory(HazelcastInstance hz, int stripes, Clock clock) {
-        if (stripes < 1 || stripes > MAX_STRIPES) {
-            throw new IllegalArgumentException("stripes must be 1.." + MAX_STRIPES);
-        }
+    public Inventory(HazelcastInstance hz, Catalog catalog, Clock clock) {
         this.stock = hz.getMap(MAP);
-        this.stripes = stripes;
+        this.fans = hz.getMap(FanHolds.MAP);
+        this.catalog = catalog;
         this.clock = clock;
     }
 
-    /** Creates the stock of every category of the event; categories that already have stock are left alone. */
+    /**
+     * Creates the stock of every category of the event (adding the event to the catalog first if it is not there);
+     * categories that already have stock are left alone. Stripe counts are the catalog's.
+     */
     public void stock(EventInfo event) {
-        for (CategoryInfo category : event.categories()) {
+        EventInfo stored = catalog.find(event.eventId()).orElseGet(() -> {
+            catalog.add(event);
+            return catalog.find(event.eventId()).orElseThrow();
+        });
+        for (CategoryInfo category : stored.categories()) {
+            int stripes = stripes(category);
             for (int i = 0; i < stripes; i++) {
                 int share = category.capacity() / stripes + (i < category.capacity() % stripes ? 1 : 0);
-                stock.executeOnKey(new StockKey(event.eventId(), category.categoryId(), i),
+                stock.executeOnKey(new StockKey(stored.eventId(), category.categoryId(), i),
                         new HoldProcessors.InitStripe(share));
             }
         }
     }
 
     /**
-     * Holds {@code quantity} units for the fan, all or nothing. The same fan and request id always map to the same
-     * hold id, so a retried request finds its hold instead of taking a second one.
+     * Holds {@code quantity} units for the fan, all or nothing, within the event's per-fan limit. The same fan and
+     * request id always map to the same hold id, so a retried request finds its hold instead of taking a second
+     * one, on whichever stripe.
      */
     public HoldResult hold(String eventId, String categoryId, String fanId, String requestId, int quantity,
                            Duration holdTtl) {
-        long expiresAt = clock.millis() + holdTtl.toMillis();
-        int first = Math.floorMod((fanId + '\n' + requestId).hashCode(), stripes);
-        HoldResult last = HoldResult.of(HoldResult.Outcome.NOT_FOUND);
-        for (int n = 0; n < stripes; n++) {
-            int stripe = (first + n) % stripes;
-            String holdId = HoldId.forRequest(categoryId, stripe, fanId, requestId).toString();
-            last = stock.executeOnKey(new StockKey(eventId, categoryId, stripe),
-                    new HoldProcessors.TakeHold(holdId, fanId, quantity, expiresAt));
-            if (last.outcome() != HoldResult.Outcome.NOT_ENOUGH_STOCK) {
-                return last;
+        if (quantity < 1) {
+            throw new IllegalArgumentException("quantity must be at least 1");
+        }
+        EventInfo event = layout(eventId).orElse(null);
+        CategoryInfo category = event == null ? null : event.category(categoryId).orElse(null);
+        if (category == null) {
+            return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
+        }
+        int stripes = stripes(category);
+        long now = clock.millis();
+        long expiresAt = now + holdTtl.toMillis();
+        int home = Math.floorMod((fanId + '\n' + requestId).hashCode(), stripes);
+        String holdId = HoldId.forRequest(categoryId, home, fanId, requestId).toString();
+
+        // 1. The fan's record first: a crash after it leaves a record without a hold (harmless), never the reverse.
+        FanHolds.Key fan = new FanHolds.Key(eventId, fanId);
+        FanHolds.Reservation reservation = fans.executeOnKey(fan,
+                new FanHolds.Reserve(requestId, holdId, quantity, event.maxPerFan(), now, expiresAt));
+        if (reservation.outcome() == FanHolds.Outcome.LIMIT_REACHED) {
+            return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
+        }
+        FanHolds.Entry record = reservation.entry();
+        // 2. The units, on the home stripe, borrowing from the others if it is short.
+        HoldResult result = take(eventId, categoryId, stripes, home, record.holdId(), fanId, record.quantity(),
+                record.expiresAtMillis());
+        // 3. A new record whose hold could not be taken goes; a retried request's record is put back if missing.
+        if (reservation.outcome() == FanHolds.Outcome.NEW && !result.done()) {
+            fans.executeOnKey(fan, new FanHolds.Forget(record.holdId(), now));
+        } else if (reservation.outcome() == FanHolds.Outcome.EXISTING && result.done()) {
+            fans.executeOnKey(fan, new FanHolds.Ensure(record, now));
+        }
+        return result;
+    }
+
+    private HoldResult take(String eventId, String categoryId, int stripes, int home, String holdId, String fanId,
+                            int quantity, long expiresAt) {
+        StockKey homeKey = new StockKey(eventId, categoryId, home);
+        HoldProcessors.Take take = new HoldProcessors.Take(holdId, fanId, quantity, expiresAt);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            HoldProcessors.Taken taken = stock.executeOnKey(homeKey, take);
+            if (taken.result().outcome() != HoldResult.Outcome.NOT_ENOUGH_STOCK || stripes == 1) {
+                return taken.result();
+            }
+            if (borrow(eventId, categoryId, stripes, home, quantity - taken.available()) == 0) {
+                // Every other stripe had nothing to lend when asked; loans from elsewhere may have landed since.
+                return stock.executeOnKey(homeKey, take).result();
             }
         }
-        return last;
+        return HoldResult.of(HoldResult.Outcome.NOT_ENOUGH_STOCK);
+    }
+
+    /** Moves up to {@code need} units from the other stripes to stripe {@code home}; answers the units moved. */
+    private int borrow(String eventId, String categoryId, int stripes, int home, int need) {
+        int got = 0;
+        int start = ThreadLocalRandom.current().nextInt(1, stripes);
+        for (int n = 0; n < stripes - 1 && got < need; n++) {
+            int donor = (home + 1 + (start - 1 + n) % (stripes - 1)) % stripes;
+            StockKey donorKey = new StockKey(eventId, categoryId, donor);
+            Lent lent = stock.executeOnKey(donorKey,
+                    new HoldProcessors.Lend(UUID.randomUUID().toString(), home, need - got));
+            if (lent.seqs().length > 0) {
+                deliver(stock, donorKey, home, lent);
+            }
+            got += lent.given();
+        }
+        return got;
+    }
+
+    /**
+     * Applies the donor's pending loans to the receiver, then lets the donor forget those the receiver confirmed.
+     * Safe to repeat and to run concurrently with another delivery of the same loans.
+     */
+    public static void deliver(IMap<StockKey, Stripe> stock, StockKey donor, int receiver, Lent pending) {
+        long last = stock.executeOnKey(new StockKey(donor.eventId(), donor.categoryId(), receiver),
+                new HoldProcessors.Receive(donor.stripe(), pending.seqs(), pending.units()));
+        if (last > 0) {
+            stock.executeOnKey(donor, new HoldProcessors.Settle(receiver, last));
+        }
+    }
+
+    /** Delivers every pending loan of the donor to {@code receiver} (recovery after a borrower died). */
+    public static void recoverLoans(IMap<StockKey, Stripe> stock, StockKey donor, int receiver) {
+        Lent pending = stock.executeOnKey(donor, new HoldProcessors.ReadLoans(receiver));
+        if (pending.seqs().length > 0) {
+            deliver(stock, donor, receiver, pending);
+        }
     }
 
     public Optional<Hold> find(String eventId, String holdId) {
@@ -73,36 +173,181 @@ public final class Inventory {
     }
 
     public HoldResult release(String eventId, String holdId, String fanId) {
-        return on(eventId, holdId, new HoldProcessors.ReleaseHold(holdId, fanId));
+        HoldResult result = on(eventId, holdId, new HoldProcessors.ReleaseHold(holdId, fanId));
+        if (result.done()) {
+            fans.executeOnKey(new FanHolds.Key(eventId, fanId), new FanHolds.Forget(holdId, clock.millis()));
+        }
+        return result;
     }
 
     /** Marks the hold as being paid for by the order, keeping it at least until {@code checkoutTtl} from now. */
     public HoldResult markInCheckout(String eventId, String holdId, String fanId, String orderId, Duration checkoutTtl) {
         long now = clock.millis();
-        return on(eventId, holdId, new HoldProcessors.MarkInCheckout(holdId, fanId, orderId, now,
+        Optional<StockKey> key = key(eventId, holdId);
+        if (key.isEmpty()) {
+            return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
+        }
+        // The fan's record is extended first, so it never ends before the hold it counts.
+        fans.executeOnKey(new FanHolds.Key(eventId, fanId),
+                new FanHolds.Extend(holdId, now + checkoutTtl.toMillis(), now));
+        return stock.executeOnKey(key.get(), new HoldProcessors.MarkInCheckout(holdId, fanId, orderId, now,
                 now + checkoutTtl.toMillis()));
     }
 
     public HoldResult markSold(String eventId, String holdId, String orderId) {
-        return on(eventId, holdId, new HoldProcessors.MarkSold(holdId, orderId));
+        HoldResult result = on(eventId, holdId, new HoldProcessors.MarkSold(holdId, orderId));
+        forgetFor(eventId, result);
+        return result;
     }
 
     public HoldResult releaseForOrder(String eventId, String holdId, String orderId) {
-        return on(eventId, holdId, new HoldProcessors.ReleaseForOrder(holdId, orderId));
+        HoldResult result = on(eventId, holdId, new HoldProcessors.ReleaseForOrder(holdId, orderId));
+        forgetFor(eventId, result);
+        return result;
     }
 
-    public StockCounters counters(String eventId, String categoryId) {
-        Set<StockKey> keys = new HashSet<>();
-        for (int i = 0; i < stripes; i++) {
-            keys.add(new StockKey(eventId, categoryId, i));
+    private void forgetFor(String eventId, HoldResult result) {
+        if (result.done() && result.hold() != null) {
+            fans.executeOnKey(new FanHolds.Key(eventId, result.hold().fanId()),
+                    new FanHolds.Forget(result.hold().holdId(), clock.millis()));
         }
-        return stock.executeOnKeys(keys, new HoldProcessors.ReadCounters()).values().stream()
+    }
+
+    /** The category's counters summed over its stripes (units lent between stripes count as available). */
+    public StockCounters counters(String eventId, String categoryId) {
+        return stock.executeOnKeys(keys(eventId, categoryId), new HoldProcessors.ReadCounters()).values().stream()
                 .reduce(StockCounters.EMPTY, StockCounters::plus);
     }
 
     public StockCounters counters(EventInfo event) {
         return event.categories().stream().map(c -> counters(event.eventId(), c.categoryId()))
                 .reduce(StockCounters.EMPTY, StockCounters::plus);
+    }
+
+    /** Figures of every category of the event, in catalog order (for operators and metrics gauges). */
+    public List<CategoryStock> figures(String eventId) {
+        EventInfo event = catalog.find(eventId).orElse(null);
+        if (event == null) {
+            return List.of();
+        }
+        List<CategoryStock> out = new ArrayList<>();
+        for (CategoryInfo c : event.categories()) {
+            Map<StockKey, StockCounters> perStripe = stock.executeOnKeys(keys(eventId, c.categoryId()),
+                    new HoldProcessors.ReadCounters());
+            StockCounters sum = perStripe.values().stream().reduce(StockCounters.EMPTY, StockCounters::plus);
+            int transit = stock.executeOnKeys(keys(eventId, c.categoryId()), new HoldProcessors.ReadInFlight())
+                    .values().stream().mapToInt(Integer::intValue).sum();
+            out.add(new CategoryStock(eventId, c.categoryId(), stripes(c), sum, transit, c.capacity()));
+        }
+        return out;
+    }
+
+    /** Figures of every category of every event in the catalog. */
+    public List<CategoryStock> figures() {
+        List<CategoryStock> out = new ArrayList<>();
+        for (EventInfo event : catalog.all()) {
+            out.addAll(figures(event.eventId()));
+        }
+        return out;
+    }
+
+    /** Every hold on the category's stripes, sold ones included (audits and tests). */
+    public List<Hold> holds(String eventId, String categoryId) {
+        List<Hold> out = new ArrayList<>();
+        stock.executeOnKeys(keys(eventId, categoryId), new HoldProcessors.ReadHolds()).values()
+                .forEach(list -> out.addAll(List.of(list.holds())));
+        return out;
+    }
+
+    /**
+     * Checks the invariant of one category and answers its counters: available + held + sold = capacity (none
+     * negative), the grid's capacity is the catalog's, and the units of the live (held, in checkout) and sold holds
+     * add up to the held and sold counters. Throws {@link IllegalStateException} naming what disagrees.
+     */
+    public StockCounters audit(String eventId, String categoryId) {
+        CategoryInfo category = catalog.find(eventId).flatMap(e -> e.category(categoryId))
+                .orElseThrow(() -> new IllegalArgumentException("no such category " + eventId + "/" + categoryId));
+        StockCounters counters = counters(eventId, categoryId);
+        int live = 0;
+        int soldUnits = 0;
+        for (Hold h : holds(eventId, categoryId)) {
+            if (h.status() == HoldStatus.SOLD) {
+                soldUnits += h.quantity();
+            } else {
+                live += h.quantity();
+            }
+        }
+        if (counters.capacity() != category.capacity() || counters.held() != live || counters.sold() < soldUnits) {
+            throw new IllegalStateException("stock audit of " + eventId + "/" + categoryId + " failed: " + counters
+                    + " catalog capacity=" + category.capacity() + " units in live holds=" + live
+                    + " units in sold holds=" + soldUnits);
+        }
+        return counters;
+    }
+
+    /**
+     * Sets a category's capacity. Raising adds available units; lowering removes available units only, so it
+     * cannot go below what is held or sold ({@code TOO_LOW}). Edits of one event are serialised by a grid lock.
+     * Order: grid first, then the catalog (PostgreSQL first inside it): a crash in between leaves the catalog's
+     * capacity behind the grid's, which {@link #audit} reports.
+     */
+    public CapacityChange changeCapacity(String eventId, String categoryId, int newCapacity) {
+        if (newCapacity < 0 || newCapacity > CategoryInfo.MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity must be 0.." + CategoryInfo.MAX_CAPACITY);
+        }
+        catalog.lock(eventId);
+        try {
+            EventInfo event = catalog.find(eventId).orElse(null);
+            CategoryInfo category = event == null ? null : event.category(categoryId).orElse(null);
+            if (category == null) {
+                return new CapacityChange(CapacityChange.Outcome.NOT_FOUND, null, 0);
+            }
+            StockCounters now = counters(eventId, categoryId);
+            int delta = newCapacity - now.capacity();
+            String opId = "capacity-" + UUID.randomUUID();
+            StockKey first = new StockKey(eventId, categoryId, 0);
+            if (delta > 0) {
+                stock.executeOnKey(first, new HoldProcessors.AddCapacity(opId, delta));
+            } else if (delta < 0) {
+                // Gather the available units on stripe 0, then remove them there in one step, all or nothing.
+                if (stripes(category) > 1) {
+                    borrow(eventId, categoryId, stripes(category), 0, -delta);
+                }
+                if (!stock.executeOnKey(first, new HoldProcessors.RemoveCapacity(opId, -delta))) {
+                    StockCounters after = counters(eventId, categoryId);
+                    return new CapacityChange(CapacityChange.Outcome.TOO_LOW, after, after.held() + after.sold());
+                }
+            }
+            EventInfo updated = event.withCategory(category.withCapacity(newCapacity));
+            catalog.replace(updated);
+            layouts.put(eventId, updated);
+            return new CapacityChange(CapacityChange.Outcome.DONE, counters(eventId, categoryId), 0);
+        } finally {
+            catalog.unlock(eventId);
+        }
+    }
+
+    private Set<StockKey> keys(String eventId, String categoryId) {
+        int stripes = layout(eventId).flatMap(e -> e.category(categoryId)).map(Inventory::stripes).orElse(1);
+        Set<StockKey> keys = new HashSet<>();
+        for (int i = 0; i < stripes; i++) {
+            keys.add(new StockKey(eventId, categoryId, i));
+        }
+        return keys;
+    }
+
+    private Optional<EventInfo> layout(String eventId) {
+        EventInfo cached = layouts.get(eventId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<EventInfo> found = catalog.find(eventId);
+        found.ifPresent(e -> layouts.put(eventId, e));
+        return found;
+    }
+
+    static int stripes(CategoryInfo category) {
+        return Math.max(1, category.stripes());
     }
 
     private HoldResult on(String eventId, String holdId,
@@ -112,7 +357,21 @@ public final class Inventory {
     }
 
     private Optional<StockKey> key(String eventId, String holdId) {
-        return HoldId.parse(holdId).filter(id -> id.stripe() < stripes)
-                .map(id -> new StockKey(eventId, id.categoryId(), id.stripe()));
+        Optional<HoldId> id = HoldId.parse(holdId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        int stripes = layout(eventId).flatMap(e -> e.category(id.get().categoryId())).map(Inventory::stripes)
+                .orElse(0);
+        return id.filter(i -> i.stripe() < stripes).map(i -> new StockKey(eventId, i.categoryId(), i.stripe()));
+    }
+
+    /** The stripe keys of one category: where each stripe lives, for tests and tools. */
+    public Map<Integer, StockKey> stripeKeys(String eventId, String categoryId) {
+        Map<Integer, StockKey> out = new LinkedHashMap<>();
+        for (StockKey k : keys(eventId, categoryId)) {
+            out.put(k.stripe(), k);
+        }
+        return out;
     }
 }

@@ -10,11 +10,20 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One stripe of a category's stock together with the holds taken from it. Stock and holds share one grid entry on
  * purpose: every change (hold, release, expiry, sale) is one entry-processor call on one partition, so the unit a
  * hold takes and the unit its expiry returns move atomically and exactly once, across backups and migrations too.
+ *
+ * <p>Stripes of one category lend each other stock when one runs dry. A loan is two steps on two entries, made
+ * exactly-once without a distributed transaction: the donor takes the units out of its own capacity and records the
+ * loan as an outbound {@link Transfer} numbered per receiver (1, 2, 3...); the receiver adds the units only for
+ * numbers above the highest it has applied from that donor, and remembers the new highest; the donor then drops
+ * the loans the receiver confirmed. Until then the units count as "in flight" (available, on the donor's books), so
+ * the category's counters stay exact at every step, and whoever finds a pending loan (the borrower, or any
+ * member's sweep after a crash) may deliver it again without ever adding a unit twice.
  *
  * <p>Mutable, but only ever changed inside an entry processor on its partition thread (the map stores it in OBJECT
  * format); everyone else gets copies.
@@ -26,8 +35,23 @@ public final class Stripe {
     private int held;
     private int sold;
     private final Map<String, Hold> holds;
+    /** Loans not yet confirmed by their receiver, in the order they were made. */
+    private final List<Transfer> outbound;
+    /** Per receiver stripe: the number of the last loan made to it. */
+    private final Map<Integer, Long> lastLentTo;
+    /** Per donor stripe: the number of the last loan applied from it. */
+    private final Map<Integer, Long> lastAppliedFrom;
+    /** Ids of recent one-off operations (loans, capacity edits), so a retried call is not applied twice. */
+    private final LinkedHashMap<String, Long> recentOps;
+    static final int RECENT_OPS = 256;
 
     public Stripe(StockKey key, int capacity, int available, int held, int sold, Collection<Hold> holds) {
+        this(key, capacity, available, held, sold, holds, List.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    Stripe(StockKey key, int capacity, int available, int held, int sold, Collection<Hold> holds,
+           List<Transfer> outbound, Map<Integer, Long> lastLentTo, Map<Integer, Long> lastAppliedFrom,
+           Map<String, Long> recentOps) {
         this.key = key;
         this.capacity = capacity;
         this.available = available;
@@ -37,6 +61,10 @@ public final class Stripe {
         for (Hold hold : holds) {
             this.holds.put(hold.holdId(), hold);
         }
+        this.outbound = new ArrayList<>(outbound);
+        this.lastLentTo = new TreeMap<>(lastLentTo);
+        this.lastAppliedFrom = new TreeMap<>(lastAppliedFrom);
+        this.recentOps = new LinkedHashMap<>(recentOps);
         checkInvariant();
     }
 
@@ -44,12 +72,138 @@ public final class Stripe {
         return new Stripe(key, capacity, capacity, 0, 0, List.of());
     }
 
+    // ---- loans between stripes -------------------------------------------------------------------------------
+
+    /**
+     * Lends up to {@code want} available units to stripe {@code receiver}. Idempotent by {@code opId}: a retried
+     * call gives nothing more and answers the pending loans again.
+     */
+    public Lent lend(String opId, int receiver, int want) {
+        if (receiver == key.stripe() || want <= 0) {
+            return Lent.none();
+        }
+        if (recentOps.containsKey(opId)) {
+            return pendingTo(receiver, 0);
+        }
+        int give = Math.min(available, want);
+        if (give == 0) {
+            return pendingTo(receiver, 0);
+        }
+        long seq = lastLentTo.getOrDefault(receiver, 0L) + 1;
+        lastLentTo.put(receiver, seq);
+        outbound.add(new Transfer(receiver, seq, give));
+        available -= give;
+        capacity -= give;
+        remember(opId, seq);
+        checkInvariant();
+        return pendingTo(receiver, give);
+    }
+
+    /** The loans to {@code receiver} not confirmed yet. */
+    public Lent pendingTo(int receiver, int given) {
+        List<Transfer> pending = outbound.stream().filter(t -> t.receiver() == receiver).toList();
+        long[] seqs = new long[pending.size()];
+        int[] units = new int[pending.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = pending.get(i).seq();
+            units[i] = pending.get(i).units();
+        }
+        return new Lent(given, seqs, units);
+    }
+
+    /** Receivers this stripe has unconfirmed loans to. */
+    public List<Integer> pendingReceivers() {
+        return outbound.stream().map(Transfer::receiver).distinct().toList();
+    }
+
+    /**
+     * Applies the loans of stripe {@code donor} numbered above the last one applied, in order, stopping at a gap.
+     * Answers the number of the last loan applied from that donor (what the donor may now forget).
+     */
+    public long receive(int donor, long[] seqs, int[] units) {
+        long last = lastAppliedFrom.getOrDefault(donor, 0L);
+        long before = last;
+        for (int i = 0; i < seqs.length; i++) {
+            if (seqs[i] <= last) {
+                continue;
+            }
+            if (seqs[i] != last + 1) {
+                break;
+            }
+            capacity += units[i];
+            available += units[i];
+            last = seqs[i];
+        }
+        if (last != before) {
+            lastAppliedFrom.put(donor, last);
+            checkInvariant();
+        }
+        return last;
+    }
+
+    /** Forgets the loans to {@code receiver} numbered up to {@code upTo}: the receiver has them. */
+    public boolean settle(int receiver, long upTo) {
+        return outbound.removeIf(t -> t.receiver() == receiver && t.seq() <= upTo);
+    }
+
+    /** Units lent by this stripe and not yet confirmed by their receiver: available stock, in transit. */
+    public int inFlight() {
+        int units = 0;
+        for (Transfer t : outbound) {
+            units += t.units();
+        }
+        return units;
+    }
+
+    // ---- capacity edits --------------------------------------------------------------------------------------
+
+    /** Adds units to this stripe's capacity (and to available). Idempotent by {@code opId}. */
+    public boolean addCapacity(String opId, int units) {
+        if (recentOps.containsKey(opId)) {
+            return false;
+        }
+        capacity += units;
+        available += units;
+        remember(opId, 0);
+        checkInvariant();
+        return true;
+    }
+
+    /**
+     * Removes {@code units} of available stock from the capacity, all or nothing; idempotent by {@code opId}.
+     * Answers whether the units are removed (now or by an earlier call with the same id).
+     */
+    public boolean removeCapacity(String opId, int units) {
+        if (recentOps.containsKey(opId)) {
+            return true;
+        }
+        if (available < units) {
+            return false;
+        }
+        capacity -= units;
+        available -= units;
+        remember(opId, 0);
+        checkInvariant();
+        return true;
+    }
+
+    private void remember(String opId, long value) {
+        recentOps.put(opId, value);
+        if (recentOps.size() > RECENT_OPS) {
+            Iterator<String> oldest = recentOps.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
     public StockKey key() {
         return key;
     }
 
+    /** This stripe's part of its category, units it lent and not yet confirmed counted as available. */
     public StockCounters counters() {
-        return new StockCounters(capacity, available, held, sold);
+        int transit = inFlight();
+        return new StockCounters(capacity + transit, available + transit, held, sold);
     }
 
     public List<Hold> holds() {
@@ -186,11 +340,27 @@ public final class Stripe {
     }
 
     // Package-private accessors for the serializer.
+    List<Transfer> outbound() {
+        return outbound;
+    }
+
+    Map<Integer, Long> lastLentTo() {
+        return lastLentTo;
+    }
+
+    Map<Integer, Long> lastAppliedFrom() {
+        return lastAppliedFrom;
+    }
+
+    Map<String, Long> recentOps() {
+        return recentOps;
+    }
+
     int capacity() {
         return capacity;
     }
 
-    int available() {
+    public int available() {
         return available;
     }
 

@@ -60,6 +60,8 @@ public final class HoldRoutes {
             case NOT_FOUND -> throw ApiException.notFound("this category has no stock on sale");
             case NOT_YOURS, WRONG_STATE -> throw ApiException.conflict(
                     "this request id was already used for a different hold");
+            case LIMIT_REACHED -> throw ApiException.conflict(
+                    "at most " + event.maxPerFan() + " tickets per fan in this event, holds in progress included");
         }
     }
 

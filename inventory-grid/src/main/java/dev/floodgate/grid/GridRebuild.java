@@ -1,0 +1,149 @@
+package dev.floodgate.grid;
+
+import com.hazelcast.map.IMap;
+import dev.floodgate.grid.catalog.CatalogStore;
+import dev.floodgate.grid.catalog.CategoryInfo;
+import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.Hold;
+import dev.floodgate.grid.hold.HoldId;
+import dev.floodgate.grid.hold.HoldProcessors;
+import dev.floodgate.grid.hold.HoldStatus;
+import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.grid.inventory.StockKey;
+import dev.floodgate.grid.inventory.Stripe;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rebuilds a cold grid from PostgreSQL (see inventory-grid/README.md, "Durability contract"): the catalog from
+ * {@code catalog.*}, and each category's stock from {@code checkout.orders}: a PAID order is sold, an
+ * AWAITING_PAYMENT order is held (in checkout, for {@code checkoutTtl}, under its own hold id and order id, so the
+ * payment worker can still settle it), everything else is available. Holds without an order are gone.
+ *
+ * <p>Only categories with no stripe in the grid are rebuilt (a warm category is left alone, a half-present one is
+ * reported and skipped); each event is rebuilt under the catalog lock, so two members running it at once do not
+ * mix two readings of the orders.
+ */
+public final class GridRebuild {
+    private static final System.Logger LOG = System.getLogger(GridRebuild.class.getName());
+
+    /** What a rebuild did. */
+    public record Report(int events, int categoriesRebuilt, int categoriesWarm, int categoriesPartial,
+                         long unitsHeld, long unitsSold) {
+    }
+
+    private GridRebuild() {
+    }
+
+    public static Report rebuild(Grid grid, DataSource db, Duration checkoutTtl, Clock clock) {
+        CatalogStore store = new CatalogStore(db);
+        IMap<StockKey, Stripe> stock = grid.hazelcast().getMap(Inventory.MAP);
+        int events = 0;
+        int rebuilt = 0;
+        int warm = 0;
+        int partial = 0;
+        long held = 0;
+        long sold = 0;
+        for (EventInfo event : store.all()) {
+            events++;
+            grid.catalog().restore(event);
+            grid.catalog().lock(event.eventId());
+            try {
+                for (CategoryInfo category : event.categories()) {
+                    int present = 0;
+                    for (int i = 0; i < category.stripes(); i++) {
+                        if (stock.containsKey(new StockKey(event.eventId(), category.categoryId(), i))) {
+                            present++;
+                        }
+                    }
+                    if (present == category.stripes()) {
+                        warm++;
+                        continue;
+                    }
+                    if (present > 0) {
+                        partial++;
+                        LOG.log(System.Logger.Level.WARNING, "rebuild: " + event.eventId() + "/"
+                                + category.categoryId() + " has " + present + " of " + category.stripes()
+                                + " stripes in the grid; left alone");
+                        continue;
+                    }
+                    long[] units = restoreCategory(stock, db, event.eventId(), category, checkoutTtl, clock);
+                    held += units[0];
+                    sold += units[1];
+                    rebuilt++;
+                }
+            } finally {
+                grid.catalog().unlock(event.eventId());
+            }
+        }
+        return new Report(events, rebuilt, warm, partial, held, sold);
+    }
+
+    private static long[] restoreCategory(IMap<StockKey, Stripe> stock, DataSource db, String eventId,
+                                          CategoryInfo category, Duration checkoutTtl, Clock clock) {
+        int stripes = category.stripes();
+        List<List<Hold>> holds = new ArrayList<>();
+        int[] heldBy = new int[stripes];
+        int[] soldBy = new int[stripes];
+        for (int i = 0; i < stripes; i++) {
+            holds.add(new ArrayList<>());
+        }
+        long until = clock.millis() + checkoutTtl.toMillis();
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select id, fan_id, hold_id, quantity, status"
+                     + " from checkout.orders where event_id = ? and category_id = ?"
+                     + " and status in ('AWAITING_PAYMENT', 'PAID')")) {
+            ps.setString(1, eventId);
+            ps.setString(2, category.categoryId());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String holdId = rs.getString(3);
+                    int stripe = HoldId.parse(holdId).map(HoldId::stripe).filter(s -> s < stripes).orElse(0);
+                    int quantity = rs.getInt(4);
+                    boolean paid = rs.getString(5).equals("PAID");
+                    Hold hold = new Hold(holdId, eventId, category.categoryId(), rs.getString(2), quantity,
+                            paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, rs.getString(1).toString(),
+                            paid ? Long.MAX_VALUE : until);
+                    holds.get(stripe).add(hold);
+                    if (paid) {
+                        soldBy[stripe] += quantity;
+                    } else {
+                        heldBy[stripe] += quantity;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("rebuild: could not read orders of " + eventId, e);
+        }
+        long heldUnits = 0;
+        long soldUnits = 0;
+        for (int i = 0; i < stripes; i++) {
+            heldUnits += heldBy[i];
+            soldUnits += soldBy[i];
+        }
+        long free = category.capacity() - heldUnits - soldUnits;
+        if (free < 0) {
+            // More is sold or being paid for than the catalog's capacity (an edit the grid never saw?): keep the
+            // orders whole, nothing available, and say so.
+            LOG.log(System.Logger.Level.WARNING, "rebuild: " + eventId + "/" + category.categoryId()
+                    + " has orders for " + (heldUnits + soldUnits) + " units over a capacity of "
+                    + category.capacity());
+            free = 0;
+        }
+        for (int i = 0; i < stripes; i++) {
+            int available = (int) (free / stripes + (i < free % stripes ? 1 : 0));
+            stock.executeOnKey(new StockKey(eventId, category.categoryId(), i), new HoldProcessors.RestoreStripe(
+                    available + heldBy[i] + soldBy[i], available, heldBy[i], soldBy[i],
+                    holds.get(i).toArray(new Hold[0])));
+        }
+        return new long[]{heldUnits, soldUnits};
+    }
+}

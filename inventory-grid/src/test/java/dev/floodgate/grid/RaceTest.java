@@ -1,0 +1,119 @@
+package dev.floodgate.grid;
+
+import dev.floodgate.grid.catalog.CategoryInfo;
+import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.Hold;
+import dev.floodgate.grid.hold.HoldResult;
+import dev.floodgate.grid.inventory.StockCounters;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Many fans race for the last units of a striped category through three members of one cluster (one JVM): exactly
+ * capacity units end up held, none twice, and nobody was told "not enough" while that many were still left.
+ */
+class RaceTest {
+    private static final Duration TTL = Duration.ofMinutes(10);
+    private static final TestClock clock = new TestClock();
+    private static final List<Grid> members = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        String cluster = Cluster.name("race");
+        List<Integer> ports = Cluster.freePorts(3);
+        for (int i = 0; i < 3; i++) {
+            members.add(Grid.start(Cluster.member(cluster, ports, i), 8, clock));
+        }
+        Cluster.await("3 members", Duration.ofSeconds(60),
+                () -> members.getFirst().hazelcast().getCluster().getMembers().size() == 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        members.forEach(Grid::close);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1L, 42L, 20261124L, 7L})
+    void exactlyCapacityUnitsAreHeldAndSoldOutIsExact(long seed) throws Exception {
+        Random random = new Random(seed);
+        int capacity = 150 + random.nextInt(100);
+        int stripes = 2 + random.nextInt(7);
+        String ev = "race-" + seed + "-" + UUID.randomUUID().toString().substring(0, 6);
+        EventInfo event = new EventInfo(ev, "Race", 0, 4, TTL.toMillis(),
+                List.of(new CategoryInfo("ga", "General", capacity, 5000, "EUR", stripes)));
+        members.getFirst().catalog().add(event);
+        members.getFirst().inventory().stock(event);
+
+        int fans = capacity; // asks of 1..4: about 2.5x the capacity is asked for
+        int[] quantity = new int[fans];
+        for (int i = 0; i < fans; i++) {
+            quantity[i] = 1 + random.nextInt(4);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        CountDownLatch go = new CountDownLatch(1);
+        Set<Integer> refusedSizes = ConcurrentHashMap.newKeySet();
+        List<Future<HoldResult>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < fans; i++) {
+                int fan = i;
+                Grid via = members.get(i % 3);
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    HoldResult r = via.inventory().hold(ev, "ga", "fan-" + fan, "r-" + fan, quantity[fan], TTL);
+                    if (r.outcome() == HoldResult.Outcome.NOT_ENOUGH_STOCK) {
+                        refusedSizes.add(quantity[fan]);
+                    } else {
+                        assertThat(r.done()).as("outcome %s", r.outcome()).isTrue();
+                    }
+                    return r;
+                }));
+            }
+            go.countDown();
+            int granted = 0;
+            Set<String> ids = new HashSet<>();
+            for (Future<HoldResult> f : futures) {
+                HoldResult r = f.get();
+                if (r.done()) {
+                    granted += r.hold().quantity();
+                    assertThat(ids.add(r.hold().holdId())).isTrue();
+                }
+            }
+            StockCounters after = members.get(1).inventory().audit(ev, "ga");
+            assertThat(after.held()).isEqualTo(granted).isLessThanOrEqualTo(capacity);
+            // No releases happened, so available only went down: a refused ask of q means fewer than q were left.
+            if (!refusedSizes.isEmpty()) {
+                assertThat(after.available()).isLessThan(refusedSizes.stream().min(Integer::compare).orElseThrow());
+            }
+            // Drain what is left one unit at a time, through every member: all of it goes, then sold out.
+            int next = fans;
+            while (members.get(next % 3).inventory().hold(ev, "ga", "late-" + next, "r", 1, TTL).done()) {
+                next++;
+            }
+            StockCounters drained = members.get(2).inventory().audit(ev, "ga");
+            assertThat(drained).isEqualTo(new StockCounters(capacity, 0, capacity, 0));
+            List<Hold> holds = members.getFirst().inventory().holds(ev, "ga");
+            assertThat(holds.stream().mapToInt(Hold::quantity).sum()).isEqualTo(capacity);
+            assertThat(holds.stream().map(Hold::holdId).distinct().count()).isEqualTo(holds.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
