@@ -12,6 +12,10 @@ import dev.floodgate.worker.payment.PaymentConsumer;
 import dev.floodgate.worker.payment.PaymentProcessor;
 import dev.floodgate.worker.payment.PaymentStore;
 import dev.floodgate.worker.payment.WorkerMetrics;
+import dev.floodgate.worker.operator.OperatorRoutes;
+import dev.floodgate.worker.reconcile.Reconciler;
+import dev.floodgate.worker.reconcile.ReconcilerSettings;
+import dev.floodgate.worker.webhook.WebhookRoutes;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -27,8 +31,11 @@ import java.util.function.BooleanSupplier;
 /**
  * The payment worker: consumes payment requests from Pulsar, charges them through the card processor, records the
  * outcome in its own schema {@code payment}, settles the order in {@code checkout.orders} and the hold in the grid.
- * Its HTTP server serves only {@code /observe/health} (readiness: Pulsar consumer connected, database, grid) and
- * {@code /observe/metrics} (counters named {@code floodgate_worker_*}).
+ * A {@link Reconciler} settles orders whose outcome stayed unknown past {@code reconciler.payment-timeout-millis}.
+ * Its HTTP server serves {@code /observe/health} (readiness: Pulsar consumer connected, database, grid),
+ * {@code /observe/metrics} (counters named {@code floodgate_worker_*}), the operator endpoints
+ * {@code GET /api/operator/audit} and {@code GET /api/operator/dead-letters} (HTTP Basic, {@code operator.*}), and
+ * the provider's signed callbacks at {@code POST /webhooks/provider} (when {@code provider.webhook-secret} is set).
  */
 public final class WorkerServer implements AutoCloseable {
     public static final String DEFAULTS_RESOURCE = "payment-worker.yaml";
@@ -38,11 +45,15 @@ public final class WorkerServer implements AutoCloseable {
     private final PulsarClient pulsar;
     private final PaymentConsumer consumer;
     private final WorkerMetrics metrics;
+    private final Reconciler reconciler;
+    private final ProviderGateway gateway;
     private final Grid ownedGrid;
 
     private WorkerServer(WebServer server, HikariDataSource dataSource, PulsarClient pulsar, PaymentConsumer consumer,
-                         WorkerMetrics metrics, Grid ownedGrid) {
+                         WorkerMetrics metrics, Reconciler reconciler, ProviderGateway gateway, Grid ownedGrid) {
         this.server = server;
+        this.reconciler = reconciler;
+        this.gateway = gateway;
         this.dataSource = dataSource;
         this.pulsar = pulsar;
         this.consumer = consumer;
@@ -72,6 +83,7 @@ public final class WorkerServer implements AutoCloseable {
         HikariDataSource dataSource = Database.pool(config.get("db"), "payment-worker");
         PulsarClient pulsar = null;
         PaymentConsumer consumer = null;
+        Reconciler reconciler = null;
         try {
             Database.migrate(dataSource, "payment");
             pulsar = PulsarClient.builder()
@@ -79,17 +91,27 @@ public final class WorkerServer implements AutoCloseable {
                     .operationTimeout(10, TimeUnit.SECONDS)
                     .build();
             WorkerMetrics metrics = new WorkerMetrics();
-            PaymentProcessor processor = new PaymentProcessor(new PaymentStore(dataSource), gateway,
-                    grid.inventory(), metrics);
+            PaymentStore store = new PaymentStore(dataSource);
+            PaymentProcessor processor = new PaymentProcessor(store, gateway, grid.inventory(), metrics);
             consumer = new PaymentConsumer(pulsar, consumerSettings, processor, metrics);
+            reconciler = new Reconciler(store, processor, gateway, metrics,
+                    ReconcilerSettings.from(config.get("reconciler"), gateway.settings().worstCase()));
             PaymentConsumer subscribed = consumer;
+            OperatorRoutes operator = OperatorRoutes.from(config, dataSource, grid.inventory(), gateway, pulsar,
+                    consumerSettings.deadLetterTopic(), metrics);
+            WebhookRoutes webhooks = WebhookRoutes.from(config.get("provider"), store, processor, metrics);
             WebServer server = Servers.start(config.get("server"), routing -> {
+                operator.register(routing);
+                webhooks.register(routing);
             }, List.of(
                     Database.healthCheck(dataSource, "database"),
                     check("pulsar-consumer", subscribed::isConnected),
                     check("grid", grid::isRunning)));
-            return new WorkerServer(server, dataSource, pulsar, consumer, metrics, ownedGrid);
+            return new WorkerServer(server, dataSource, pulsar, consumer, metrics, reconciler, gateway, ownedGrid);
         } catch (RuntimeException | PulsarClientException e) {
+            if (reconciler != null) {
+                reconciler.close();
+            }
             if (consumer != null) {
                 consumer.close();
             }
@@ -137,9 +159,18 @@ public final class WorkerServer implements AutoCloseable {
         return consumer.isConnected();
     }
 
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    public ProviderGateway gateway() {
+        return gateway;
+    }
+
     @Override
     public void close() {
         server.stop();
+        reconciler.close();
         consumer.close();
         try {
             pulsar.close();

@@ -140,6 +140,22 @@ public final class ProviderGateway {
         }
     }
 
+    /**
+     * Every charge the provider lists at {@code path} (for audits; the simulator serves
+     * {@code /v1/simulator/charges}, a real processor a paginated list). One attempt.
+     */
+    public List<ProviderCharge> listCharges(String path) throws ProviderUnavailableException {
+        try (HttpClientResponse res = client.get(path).request()) {
+            String body = res.as(String.class);
+            if (res.status().code() != 200) {
+                throw new ProviderUnavailableException("charge listing answered HTTP " + res.status().code(), 1, null);
+            }
+            return LENIENT.readValue(body, ChargeList.class).data();
+        } catch (IOException | RuntimeException e) {
+            throw new ProviderUnavailableException("charge listing failed: " + e, 1, e);
+        }
+    }
+
     private ChargeResult attempt(ChargeCommand command, int attempt) {
         int status;
         String body;

@@ -136,12 +136,22 @@ public final class PaymentConsumer implements AutoCloseable {
             metrics.increment(Name.MESSAGES_UNPARSABLE);
             LOG.log(System.Logger.Level.WARNING, "unreadable payment request " + message.getMessageId()
                     + " (delivery " + (message.getRedeliveryCount() + 1) + "): " + e.getMessage());
-            consumer.negativeAcknowledge(message);
+            nack(message);
             return;
         }
         PaymentProcessor.Disposition disposition;
         try {
             disposition = processor.process(request);
+            // Provider circuit open: hold the message (and its in-flight slot, which slows intake) until the breaker
+            // lets calls through, instead of burning redeliveries towards the dead-letter topic.
+            for (int waits = 0; disposition == PaymentProcessor.Disposition.PROVIDER_OPEN && waits < 5 && running;
+                 waits++) {
+                processor.awaitProvider(processor.breakerDelay().plusSeconds(1));
+                disposition = processor.process(request);
+            }
+            if (disposition == PaymentProcessor.Disposition.PROVIDER_OPEN) {
+                disposition = PaymentProcessor.Disposition.RETRY_LATER;
+            }
         } catch (Exception e) {
             // The database or the grid failed mid-way: every step is idempotent, so simply try again later.
             LOG.log(System.Logger.Level.WARNING, "payment request for order " + request.orderId()
@@ -160,10 +170,23 @@ public final class PaymentConsumer implements AutoCloseable {
             }
             case RETRY_LATER -> {
                 metrics.increment(Name.MESSAGES_RETRIED);
-                consumer.negativeAcknowledge(message);
+                nack(message);
             }
-            case UNPROCESSABLE -> consumer.negativeAcknowledge(message);
+            case UNPROCESSABLE, PROVIDER_OPEN -> nack(message);
         }
+    }
+
+    /**
+     * Nacks; the delivery that has used up its redeliveries is counted as dead-lettered, since the client moves it to
+     * the dead-letter topic instead of delivering it again. Its order does not stay stuck: the reconciler settles it.
+     */
+    private void nack(Message<PaymentRequest> message) {
+        if (message.getRedeliveryCount() >= settings.maxRedeliveries()) {
+            metrics.increment(Name.MESSAGES_DEAD_LETTERED);
+            LOG.log(System.Logger.Level.WARNING, "payment request " + message.getMessageId() + " (key "
+                    + message.getKey() + ") goes to the dead-letter topic " + settings.deadLetterTopic());
+        }
+        consumer.negativeAcknowledge(message);
     }
 
     private void pause(long millis) {

@@ -39,7 +39,28 @@ public final class PaymentProcessor {
         /** Try again later (unknown outcome, engine down): negative-acknowledge. */
         RETRY_LATER,
         /** Never processable (unknown order, bad ids): negative-acknowledge until it reaches the dead-letter topic. */
-        UNPROCESSABLE
+        UNPROCESSABLE,
+        /**
+         * Not attempted: the provider's circuit breaker is open. Wait for it ({@link #awaitProvider}) and process
+         * again rather than spend a redelivery: the message is fine, the provider is not.
+         */
+        PROVIDER_OPEN
+    }
+
+    /** Waits (bounded) until the provider's circuit breaker lets calls through again; answers whether it does. */
+    public boolean awaitProvider(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (gateway.breakerState() == io.helidon.faulttolerance.CircuitBreaker.State.OPEN) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
+        }
+        return true;
+    }
+
+    public java.time.Duration breakerDelay() {
+        return gateway.settings().breakerDelay();
     }
 
     private final PaymentStore store;
@@ -104,7 +125,12 @@ public final class PaymentProcessor {
                 // Settled meanwhile (the reconciler, a callback): handle it as a delivery for a final order.
                 return process(request);
             }
-            Optional<PaymentStore.Outcome> charged = charge(order);
+            Optional<PaymentStore.Outcome> charged;
+            try {
+                charged = charge(order);
+            } catch (ShortCircuited e) {
+                return Disposition.PROVIDER_OPEN;
+            }
             if (charged.isEmpty()) {
                 return Disposition.RETRY_LATER;
             }
@@ -122,7 +148,12 @@ public final class PaymentProcessor {
             result = gateway.charge(new ChargeCommand(key, order.amountMinor(), order.currency(),
                     order.paymentMethodId(), key));
         } catch (ProviderUnavailableException e) {
-            metrics.add(Name.PROVIDER_RETRIES, e.attempts() - 1L);
+            metrics.add(Name.PROVIDER_RETRIES, Math.max(0, e.attempts() - 1L));
+            if (e.shortCircuited() && e.attempts() <= 1) {
+                // Nothing (or only a call refused by the breaker) was sent: no charge can exist from this delivery.
+                metrics.increment(Name.CHARGES_SHORT_CIRCUITED);
+                throw new ShortCircuited();
+            }
             metrics.increment(Name.CHARGES_UNKNOWN);
             LOG.log(System.Logger.Level.WARNING, "no answer from the provider for order " + key + ": "
                     + e.getMessage() + "; will be redelivered");
@@ -215,6 +246,13 @@ public final class PaymentProcessor {
                     + " follow the order to " + now + ": " + grid.outcome());
         }
         store.markSettled(order.id(), now);
+    }
+
+    /** The breaker refused the charge before any call of this delivery. */
+    private static final class ShortCircuited extends RuntimeException {
+        ShortCircuited() {
+            super("provider circuit breaker open", null, false, false);
+        }
     }
 
     private static String truncate(String text) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       processor that the client gives up on).</li>
  * </ul>
  * Set at start from {@code simulator.faults.*} or at run time through {@code POST /v1/simulator/faults}.
- * Not done yet (seams only): latency distributions, random decline rates, random 5xx bursts, webhooks.
+ * Random behaviour (latency distributions, decline rates, timeouts, 5xx bursts) is {@link Chaos}; callbacks are
+ * {@link Webhooks}.
  */
 public final class Faults {
     /**

@@ -91,6 +91,11 @@ public final class Ledger {
      * charge; the same key with a different request is a 409 and changes nothing.
      */
     public synchronized Outcome charge(String idempotencyKey, ChargeRequest request) {
+        return charge(idempotencyKey, request, false);
+    }
+
+    /** As {@link #charge(String, ChargeRequest)}; {@code randomDecline} declines a good card ({@link Chaos}). */
+    public synchronized Outcome charge(String idempotencyKey, ChargeRequest request, boolean randomDecline) {
         Entry earlier = byKey.get(idempotencyKey);
         if (earlier != null) {
             if (!earlier.request().equals(request)) {
@@ -101,7 +106,7 @@ public final class Ledger {
         }
         Card card = card(request.paymentMethodId())
                 .orElseThrow(() -> ApiException.badRequest("no such payment method", "paymentMethodId"));
-        String declineCode = card.declineCode();
+        String declineCode = card.declineCode() == null && randomDecline ? "card_declined" : card.declineCode();
         Charge charge = new Charge(newId("ch_"), declineCode == null ? Charge.SUCCEEDED : Charge.DECLINED, declineCode,
                 request.amountMinor(), request.currency(), request.paymentMethodId(), request.reference(),
                 Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));

@@ -46,14 +46,18 @@ import java.util.Map;
  *       other Luhn-valid number succeeds.</li>
  *   <li>Simulator only: {@code GET /v1/simulator/charges} (every charge remembered, for audits),
  *       {@code POST /v1/simulator/reset} (forget everything, 204), {@code GET|POST /v1/simulator/faults}
- *       (see {@link Faults}).</li>
+ *       (see {@link Faults}), {@code GET|POST /v1/simulator/chaos} (random latency, declines, timeouts, 5xx bursts:
+ *       see {@link Chaos}), {@code GET /v1/simulator/webhooks} (callback counts).</li>
+ *   <li>Webhook-style callbacks of every new charge, HMAC-signed, sometimes duplicated, unordered: see
+ *       {@link Webhooks}.</li>
  * </ul>
  * Errors use Floodgate's body {@code {"errors":[{"message":"...","field":"..."}]}}. Health and metrics are at
  * {@code /observe/health} and {@code /observe/metrics}.
  *
  * <h3>Configuration (classpath {@code provider-simulator.yaml})</h3>
  * {@code server.port}, {@code server.host}, {@code simulator.max-charges}, {@code simulator.max-payment-methods},
- * {@code simulator.faults.*} (see {@link Faults.Plan}).
+ * {@code simulator.faults.*} (see {@link Faults.Plan}), {@code simulator.chaos.*} (see {@link Chaos.Plan}),
+ * {@code simulator.webhooks.*} (see {@link Webhooks.Settings}).
  */
 public final class SimulatorServer implements AutoCloseable {
     public static final String DEFAULTS_RESOURCE = "provider-simulator.yaml";
@@ -67,11 +71,15 @@ public final class SimulatorServer implements AutoCloseable {
     private final WebServer server;
     private final Ledger ledger;
     private final Faults faults;
+    private final Chaos chaos;
+    private final Webhooks webhooks;
 
-    private SimulatorServer(WebServer server, Ledger ledger, Faults faults) {
+    private SimulatorServer(WebServer server, Ledger ledger, Faults faults, Chaos chaos, Webhooks webhooks) {
         this.server = server;
         this.ledger = ledger;
         this.faults = faults;
+        this.chaos = chaos;
+        this.webhooks = webhooks;
     }
 
     /** Starts with fresh, empty books sized from {@code simulator.*}. */
@@ -86,8 +94,12 @@ public final class SimulatorServer implements AutoCloseable {
     public static SimulatorServer start(Config config, Ledger ledger) {
         Faults faults = new Faults();
         faults.set(Faults.Plan.from(config.get("simulator.faults")));
-        WebServer server = Servers.start(config.get("server"), routing -> routes(routing, ledger, faults), List.of());
-        SimulatorServer simulator = new SimulatorServer(server, ledger, faults);
+        Chaos chaos = new Chaos();
+        chaos.set(Chaos.Plan.from(config.get("simulator.chaos")));
+        Webhooks webhooks = new Webhooks(Webhooks.Settings.from(config.get("simulator.webhooks")), Clock.systemUTC());
+        WebServer server = Servers.start(config.get("server"),
+                routing -> routes(routing, ledger, faults, chaos, webhooks), List.of());
+        SimulatorServer simulator = new SimulatorServer(server, ledger, faults, chaos, webhooks);
         LOG.log(System.Logger.Level.INFO, "SIMULATOR: payment-provider simulator (not a real processor) listening on "
                 + simulator.url());
         return simulator;
@@ -110,14 +122,24 @@ public final class SimulatorServer implements AutoCloseable {
         return faults;
     }
 
+    public Chaos chaos() {
+        return chaos;
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     @Override
     public void close() {
         int port = server.port();
         server.stop();
+        webhooks.close();
         LOG.log(System.Logger.Level.INFO, "SIMULATOR: stopped (was on port " + port + ")");
     }
 
-    private static void routes(HttpRouting.Builder routing, Ledger ledger, Faults faults) {
+    private static void routes(HttpRouting.Builder routing, Ledger ledger, Faults faults, Chaos chaos,
+                               Webhooks webhooks) {
         routing.addFilter((chain, req, res) -> {
                     res.header(SIMULATOR_HEADER, "true");
                     chain.proceed();
@@ -128,7 +150,7 @@ public final class SimulatorServer implements AutoCloseable {
                             + method.last4() + " as " + method.id());
                     JsonHttp.created(res, method);
                 }))
-                .post("/v1/charges", guard((req, res) -> charge(req, res, ledger, faults)))
+                .post("/v1/charges", guard((req, res) -> charge(req, res, ledger, faults, chaos, webhooks)))
                 .get("/v1/charges/{id}", guard((req, res) -> {
                     String id = req.path().pathParameters().get("id");
                     JsonHttp.ok(res, ledger.find(id).orElseThrow(() -> ApiException.notFound("no such charge")));
@@ -146,9 +168,19 @@ public final class SimulatorServer implements AutoCloseable {
                 .post("/v1/simulator/reset", guard((req, res) -> {
                     ledger.reset();
                     faults.set(Faults.Plan.NONE);
+                    chaos.set(Chaos.Plan.NONE);
                     LOG.log(System.Logger.Level.INFO, "SIMULATOR: reset: all charges and payment methods forgotten");
                     res.status(204).send();
                 }))
+                .get("/v1/simulator/chaos", guard((req, res) -> JsonHttp.ok(res, chaos.plan())))
+                .post("/v1/simulator/chaos", guard((req, res) -> {
+                    Chaos.Plan plan = JsonHttp.read(req, Chaos.Plan.class);
+                    chaos.set(plan);
+                    LOG.log(System.Logger.Level.INFO, "SIMULATOR: chaos plan set: " + plan);
+                    JsonHttp.ok(res, chaos.plan());
+                }))
+                .get("/v1/simulator/webhooks", guard((req, res) -> JsonHttp.ok(res,
+                        Map.of("enabled", webhooks.enabled(), "sent", webhooks.sent(), "failed", webhooks.failed()))))
                 .get("/v1/simulator/faults", guard((req, res) -> JsonHttp.ok(res, faults.remaining())))
                 .post("/v1/simulator/faults", guard((req, res) -> {
                     Faults.Plan plan = JsonHttp.read(req, Faults.Plan.class);
@@ -176,7 +208,8 @@ public final class SimulatorServer implements AutoCloseable {
         };
     }
 
-    private static void charge(ServerRequest req, ServerResponse res, Ledger ledger, Faults faults) {
+    private static void charge(ServerRequest req, ServerResponse res, Ledger ledger, Faults faults, Chaos chaos,
+                               Webhooks webhooks) {
         String key = req.headers().first(IDEMPOTENCY_KEY).orElse(null);
         if (key == null || key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
             throw ApiException.badRequest("an Idempotency-Key header of 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
@@ -188,22 +221,27 @@ public final class SimulatorServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "SIMULATOR: injected " + failBefore + " before charging key " + key);
             throw ApiException.of(failBefore, "SIMULATOR injected failure (nothing was charged)");
         }
-        Ledger.Outcome outcome = ledger.charge(key, request);
+        long latency = chaos.latencyMillis();
+        if (latency > 0) {
+            pause(latency);
+        }
+        if (chaos.inBurst()) {
+            throw ApiException.of(503, "SIMULATOR 5xx burst (nothing was charged)");
+        }
+        Ledger.Outcome outcome = ledger.charge(key, request, chaos.decline());
         if (!outcome.replayed()) {
-            LOG.log(System.Logger.Level.INFO, "SIMULATOR: charge " + outcome.charge().id() + " "
+            LOG.log(System.Logger.Level.DEBUG, () -> "SIMULATOR: charge " + outcome.charge().id() + " "
                     + outcome.charge().status() + (outcome.charge().declineCode() == null ? ""
                     : " (" + outcome.charge().declineCode() + ")") + " for reference " + request.reference());
+            webhooks.chargeMade(outcome.charge());
         }
-        long delay = faults.delayAfterCharge();
+        // Taken now, for this request: a held answer must not use up faults meant for later requests.
+        int failAfter = faults.afterCharge();
+        long delay = Math.max(faults.delayAfterCharge(), chaos.timeoutHold());
         if (delay > 0) {
             LOG.log(System.Logger.Level.INFO, "SIMULATOR: holding the answer for key " + key + " " + delay + " ms");
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            pause(delay);
         }
-        int failAfter = faults.afterCharge();
         if (failAfter > 0) {
             LOG.log(System.Logger.Level.INFO, "SIMULATOR: injected " + failAfter + " after charging key " + key);
             throw ApiException.of(failAfter, "SIMULATOR injected failure (the charge may have been made)");
@@ -213,6 +251,14 @@ public final class SimulatorServer implements AutoCloseable {
             JsonHttp.ok(res, outcome.charge());
         } else {
             JsonHttp.created(res, outcome.charge());
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,146 @@
+package dev.floodgate.worker.operator;
+
+import dev.floodgate.grid.hold.Hold;
+import dev.floodgate.grid.hold.HoldStatus;
+import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.worker.gateway.ProviderCharge;
+import dev.floodgate.worker.gateway.ProviderGateway;
+import dev.floodgate.worker.gateway.ProviderUnavailableException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The end-to-end audit: compares the three books that must agree — orders in PostgreSQL, seats in the grid, charges
+ * at the provider — and lists every disagreement. {@code ok} is true only when all of these hold:
+ * <ul>
+ *   <li>per event and category, units sold in the grid = the quantities of PAID orders;</li>
+ *   <li>no hold belongs to two PAID orders, and every PAID order's hold is SOLD in the grid for that order;</li>
+ *   <li>every succeeded charge at the provider belongs to exactly one PAID order, and every PAID order has exactly
+ *       one succeeded charge;</li>
+ *   <li>every PAID order has one ticket per seat, and no other order has tickets.</li>
+ * </ul>
+ * Orders still AWAITING_PAYMENT are counted but not judged (their outcome is not known yet).
+ */
+public final class Audit {
+    private static final int MAX_LISTED = 100;
+
+    private final DataSource dataSource;
+    private final Inventory inventory;
+    private final ProviderGateway gateway;
+    private final String providerChargesPath;
+
+    public Audit(DataSource dataSource, Inventory inventory, ProviderGateway gateway, String providerChargesPath) {
+        this.dataSource = dataSource;
+        this.inventory = inventory;
+        this.gateway = gateway;
+        this.providerChargesPath = providerChargesPath;
+    }
+
+    public record CategoryCheck(String eventId, String categoryId, int gridSold, long paidQuantity, boolean ok) {
+    }
+
+    public record Report(boolean ok, Map<String, Long> orders, int succeededCharges, List<CategoryCheck> categories,
+                         List<String> holdsInSeveralPaidOrders, List<String> paidOrdersWhoseHoldIsNotSold,
+                         List<String> succeededChargesWithoutPaidOrder, List<String> paidOrdersWithoutOneSucceededCharge,
+                         List<String> ordersWithWrongTicketCount) {
+    }
+
+    private record Paid(String orderId, String eventId, String holdId, int quantity, int tickets) {
+    }
+
+    public Report run() throws SQLException, ProviderUnavailableException {
+        Map<String, Long> byStatus = new TreeMap<>();
+        List<CategoryCheck> categories = new ArrayList<>();
+        List<String> doubleHolds = new ArrayList<>();
+        List<Paid> paid = new ArrayList<>();
+        List<String> wrongTickets = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot for every query
+            try (ResultSet rs = c.createStatement().executeQuery(
+                    "select status, count(*) from checkout.orders group by status")) {
+                while (rs.next()) {
+                    byStatus.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("select event_id, category_id,"
+                    + " coalesce(sum(quantity) filter (where status = 'PAID'), 0) from checkout.orders"
+                    + " group by event_id, category_id order by event_id, category_id")) {
+                while (rs.next()) {
+                    int sold = inventory.counters(rs.getString(1), rs.getString(2)).sold();
+                    long quantity = rs.getLong(3);
+                    categories.add(new CategoryCheck(rs.getString(1), rs.getString(2), sold, quantity,
+                            sold == quantity));
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("select hold_id from checkout.orders"
+                    + " where status = 'PAID' group by hold_id having count(*) > 1")) {
+                while (rs.next()) {
+                    doubleHolds.add(rs.getString(1));
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("select o.id, o.event_id, o.hold_id, o.quantity,"
+                    + " (select count(*) from checkout.tickets t where t.order_id = o.id)"
+                    + " from checkout.orders o where o.status = 'PAID'")) {
+                while (rs.next()) {
+                    Paid p = new Paid(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5));
+                    paid.add(p);
+                    if (p.tickets() != p.quantity()) {
+                        add(wrongTickets, p.orderId());
+                    }
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("select distinct t.order_id from checkout.tickets t"
+                    + " join checkout.orders o on o.id = t.order_id where o.status <> 'PAID'")) {
+                while (rs.next()) {
+                    add(wrongTickets, rs.getString(1));
+                }
+            }
+            c.commit();
+        }
+        List<String> notSold = new ArrayList<>();
+        for (Paid p : paid) {
+            Optional<Hold> hold = inventory.find(p.eventId(), p.holdId());
+            if (hold.isEmpty() || hold.get().status() != HoldStatus.SOLD || !p.orderId().equals(hold.get().orderId())) {
+                add(notSold, p.orderId());
+            }
+        }
+        List<ProviderCharge> charges = gateway.listCharges(providerChargesPath);
+        Map<String, Integer> succeededByOrder = new HashMap<>();
+        for (ProviderCharge charge : charges) {
+            if (ProviderCharge.SUCCEEDED.equals(charge.status())) {
+                succeededByOrder.merge(String.valueOf(charge.reference()), 1, Integer::sum);
+            }
+        }
+        Map<String, Paid> paidById = new HashMap<>();
+        paid.forEach(p -> paidById.put(p.orderId(), p));
+        List<String> orphanCharges = new ArrayList<>();
+        succeededByOrder.keySet().stream().filter(order -> !paidById.containsKey(order)).sorted()
+                .forEach(order -> add(orphanCharges, order));
+        List<String> paidWithout = new ArrayList<>();
+        paid.stream().map(Paid::orderId).filter(id -> succeededByOrder.getOrDefault(id, 0) != 1).sorted()
+                .forEach(id -> add(paidWithout, id));
+        int succeeded = succeededByOrder.values().stream().mapToInt(Integer::intValue).sum();
+        boolean ok = categories.stream().allMatch(CategoryCheck::ok) && doubleHolds.isEmpty() && notSold.isEmpty()
+                && orphanCharges.isEmpty() && paidWithout.isEmpty() && wrongTickets.isEmpty();
+        return new Report(ok, byStatus, succeeded, categories, doubleHolds, notSold, orphanCharges, paidWithout,
+                wrongTickets);
+    }
+
+    private static void add(List<String> list, String item) {
+        if (list.size() < MAX_LISTED) {
+            list.add(item);
+        }
+    }
+}

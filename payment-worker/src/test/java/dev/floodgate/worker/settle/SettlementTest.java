@@ -1,0 +1,392 @@
+package dev.floodgate.worker.settle;
+
+import dev.floodgate.contracts.http.Json;
+import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.engines.fixture.Engines;
+import dev.floodgate.engines.fixture.SharedEngines;
+import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridSettings;
+import dev.floodgate.grid.hold.HoldStatus;
+import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.ops.simulator.Api;
+import dev.floodgate.ops.simulator.Chaos;
+import dev.floodgate.ops.simulator.Faults;
+import dev.floodgate.ops.simulator.Ledger;
+import dev.floodgate.ops.simulator.SimulatorServer;
+import dev.floodgate.ops.simulator.Webhooks;
+import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.worker.WorkerServer;
+import dev.floodgate.worker.gateway.ProviderGateway;
+import dev.floodgate.worker.payment.PaymentProcessor;
+import dev.floodgate.worker.payment.PaymentStore;
+import dev.floodgate.worker.payment.WorkerMetrics;
+import dev.floodgate.worker.reconcile.Reconciler;
+import dev.floodgate.worker.settle.WorkerFixture.TestOrder;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.floodgate.worker.settle.WorkerFixture.awaitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Orders always end, seats follow exactly once, PAID orders get tickets, callbacks are verified and idempotent, and
+ * the audit proves the books agree — on real PostgreSQL, Pulsar, Hazelcast and the provider SIMULATOR over HTTP.
+ * The reconciler's schedule is off here: tests run its rounds themselves (payment timeout 1 ms: every order is
+ * overdue), so what it does is deterministic.
+ */
+@ExtendWith(SharedEngines.class)
+class SettlementTest {
+    private static final String SECRET = "test-webhook-secret-0123456789";
+    private static final String OPERATOR = "operator:operator-password-for-tests";
+
+    private static Engines engines;
+    private static Grid grid;
+    private static Ledger books;
+    private static SimulatorServer simulator;
+    private static WorkerServer worker;
+    private static PulsarClient pulsar;
+    private static Producer<PaymentRequest> producer;
+    private static WebClient http;
+
+    @BeforeAll
+    static void start(Engines e) throws Exception {
+        engines = e;
+        WorkerFixture.migrateCheckoutSchema(engines);
+        grid = Grid.start(GridSettings.embedded("settlement-test-" + UUID.randomUUID()));
+        int workerPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            workerPort = socket.getLocalPort();
+        }
+        books = new Ledger();
+        simulator = SimulatorServer.start(ServiceConfig.load(SimulatorServer.DEFAULTS_RESOURCE, Map.of(
+                "server.port", "0",
+                "simulator.webhooks.url", "http://127.0.0.1:" + workerPort + "/webhooks/provider",
+                "simulator.webhooks.secret", SECRET,
+                "simulator.webhooks.max-delay-millis", "300",
+                "simulator.webhooks.duplicate-rate", "1.0")), books);
+        String topic = engines.topic("payment-requests");
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("server.port", Integer.toString(workerPort));
+        overrides.put("db.url", engines.jdbcUrl());
+        overrides.put("db.user", engines.user());
+        overrides.put("db.password", engines.password());
+        overrides.put("pulsar.service-url", engines.pulsarServiceUrl());
+        overrides.put("pulsar.topics.payment-requests", topic);
+        overrides.put("pulsar.dead-letter.max-redeliveries", "3");
+        overrides.put("pulsar.negative-ack.min-delay-millis", "200");
+        overrides.put("pulsar.negative-ack.max-delay-millis", "800");
+        overrides.put("worker.max-in-flight", "16");
+        overrides.put("provider.url", simulator.url());
+        overrides.put("provider.connect-timeout-millis", "500");
+        overrides.put("provider.read-timeout-millis", "1000");
+        overrides.put("provider.retry.max-attempts", "3");
+        overrides.put("provider.retry.initial-backoff-millis", "50");
+        overrides.put("provider.retry.max-backoff-millis", "200");
+        overrides.put("provider.circuit-breaker.delay-millis", "1000");
+        overrides.put("provider.webhook-secret", SECRET);
+        overrides.put("reconciler.enabled", "false");
+        overrides.put("reconciler.payment-timeout-millis", "1");
+        overrides.put("reconciler.follow-up-delay-millis", "1");
+        overrides.put("operator.username", "operator");
+        overrides.put("operator.password", "operator-password-for-tests");
+        worker = WorkerServer.start(ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE, overrides), grid);
+        http = WebClient.builder().baseUri(worker.url()).build();
+        pulsar = PulsarClient.builder().serviceUrl(engines.pulsarServiceUrl()).build();
+        producer = pulsar.newProducer(Schema.JSON(PaymentRequest.class)).topic(topic).enableBatching(false).create();
+        awaitUntil("the worker is subscribed", worker::isConsuming);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {producer, pulsar, worker, simulator, grid}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private static TestOrder order(String paymentMethod, int quantity) throws Exception {
+        return WorkerFixture.placeOrder(engines, grid, paymentMethod, quantity, "settle");
+    }
+
+    private static String status(TestOrder order) {
+        return WorkerFixture.orderColumn(engines, order, "status");
+    }
+
+    /** The charge a worker made before it crashed, without the worker ever recording it. */
+    private static Api.Charge chargeBehindTheWorkersBack(TestOrder order) {
+        return books.charge(order.orderId().toString(), new Api.ChargeRequest(order.request().amountMinor(), "EUR",
+                order.request().paymentMethodId(), order.orderId().toString())).charge();
+    }
+
+    private static HttpClientResponse operatorGet(String path, String credentials) {
+        var request = http.get(path);
+        if (credentials != null) {
+            request.header(HeaderNames.AUTHORIZATION, "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return request.request();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void anOrderWhoseRequestWasLostIsExpiredByTheReconcilerAndItsSeatsGoBack() throws Exception {
+        TestOrder order = order("pm_card_visa", 2);
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        assertThat(WorkerFixture.orderColumn(engines, order, "failure_reason")).contains("no charge");
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY))
+                .isEqualTo(new StockCounters(10, 10, 0, 0));
+        assertThat(books.findByReference(order.orderId().toString())).isEmpty();
+        assertThat(WorkerFixture.tickets(engines, order)).isZero();
+    }
+
+    @Test
+    void aChargeNobodyRecordedIsFoundByTheReconcilerAndTheOrderIsPaidWithOneTicketPerSeat() throws Exception {
+        TestOrder order = order("pm_card_visa", 3);
+        Api.Charge charge = chargeBehindTheWorkersBack(order);
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("PAID");
+        assertThat(WorkerFixture.chargeColumn(engines, order, "provider_charge_id")).isEqualTo(charge.id());
+        assertThat(grid.inventory().find(order.eventId(), order.holdId()).orElseThrow().status())
+                .isEqualTo(HoldStatus.SOLD);
+        assertThat(WorkerFixture.tickets(engines, order)).isEqualTo(3);
+        assertThat(books.findByReference(order.orderId().toString())).hasSize(1);
+    }
+
+    @Test
+    void aDeclineNobodyRecordedIsFoundByTheReconcilerAndTheOrderFails() throws Exception {
+        TestOrder order = order("pm_card_chargeDeclined", 1);
+        chargeBehindTheWorkersBack(order);
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("PAYMENT_FAILED");
+        assertThat(grid.inventory().find(order.eventId(), order.holdId())).isEmpty();
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY).available()).isEqualTo(10);
+    }
+
+    @Test
+    void anOrderWhoseChargeAttemptMayStillBeInFlightIsLeftAlone() throws Exception {
+        TestOrder order = order("pm_card_visa", 1);
+        var store = new PaymentStore(dataSource());
+        store.beginAttempt(store.findOrder(order.orderId()).orElseThrow());
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("AWAITING_PAYMENT");
+        assertThat(grid.inventory().find(order.eventId(), order.holdId()).orElseThrow().status())
+                .isEqualTo(HoldStatus.IN_CHECKOUT);
+        // Once its attempt settles normally, the reconciler has nothing left to do for it.
+        producer.send(order.request());
+        awaitUntil("the order is PAID", () -> "PAID".equals(status(order)));
+    }
+
+    @Test
+    void twoReconcilersRacingOverTheSameOrdersSettleEachExactlyOnce() throws Exception {
+        List<TestOrder> orders = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TestOrder order = order(i % 4 == 0 ? "pm_card_chargeDeclined" : "pm_card_visa", 1);
+            chargeBehindTheWorkersBack(order);
+            orders.add(order);
+        }
+        WorkerMetrics otherMetrics = new WorkerMetrics();
+        var otherStore = new PaymentStore(dataSource());
+        ProviderGateway otherGateway = new ProviderGateway(worker.gateway().settings());
+        var otherProcessor = new PaymentProcessor(otherStore, otherGateway, grid.inventory(), otherMetrics);
+        try (Reconciler other = new Reconciler(otherStore, otherProcessor, otherGateway, otherMetrics,
+                worker.reconciler().settings())) {
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            List<Callable<List<Reconciler.Result>>> rounds = List.of(() -> worker.reconciler().round(), other::round);
+            List<Reconciler.Result> results = new ArrayList<>();
+            for (Future<List<Reconciler.Result>> f : two.invokeAll(rounds)) {
+                results.addAll(f.get());
+            }
+            two.shutdown();
+            // Each order was taken by one of them only (SKIP LOCKED), and moved once (the status guard).
+            assertThat(results.stream().filter(r -> r == Reconciler.Result.PAID)).hasSize(15);
+            assertThat(results.stream().filter(r -> r == Reconciler.Result.PAYMENT_FAILED)).hasSize(5);
+        }
+        for (TestOrder order : orders) {
+            assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY).sold())
+                    .isEqualTo("PAID".equals(status(order)) ? 1 : 0);
+        }
+    }
+
+    @Test
+    void signedCallbacksSettleOrdersAndDuplicatesChangeNothing() throws Exception {
+        long accepted = worker.metrics().count(WorkerMetrics.Name.WEBHOOKS_ACCEPTED);
+        // The simulator calls back twice for every charge (duplicate rate 1.0), after random delays.
+        TestOrder order = order("pm_card_visa", 2);
+        producer.send(order.request());
+        awaitUntil("the order is PAID", () -> "PAID".equals(status(order)));
+        awaitUntil("both callbacks arrived",
+                () -> worker.metrics().count(WorkerMetrics.Name.WEBHOOKS_ACCEPTED) >= accepted + 2);
+        assertThat(books.findByReference(order.orderId().toString())).hasSize(1);
+        assertThat(WorkerFixture.tickets(engines, order)).isEqualTo(2);
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY)).isEqualTo(new StockCounters(10, 8, 0, 2));
+    }
+
+    @Test
+    void aCallbackAloneSettlesAnOrderAndAForgedOneIsRefused() throws Exception {
+        TestOrder order = order("pm_card_visa", 1);
+        Api.Charge charge = chargeBehindTheWorkersBack(order);
+        byte[] body = Json.write(new Webhooks.Event("evt_test", "charge.succeeded", System.currentTimeMillis() / 1000,
+                charge));
+        String t = Long.toString(System.currentTimeMillis() / 1000);
+        try (HttpClientResponse res = http.post("/webhooks/provider")
+                .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign("another-secret-0123456789", t, body))
+                .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+        assertThat(status(order)).isEqualTo("AWAITING_PAYMENT");
+        for (int i = 0; i < 2; i++) {
+            try (HttpClientResponse res = http.post("/webhooks/provider")
+                    .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign(SECRET, t, body))
+                    .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+                assertThat(res.status().code()).isEqualTo(200);
+                assertThat(res.as(String.class)).contains(i == 0 ? "settled" : "already-settled");
+            }
+        }
+        assertThat(status(order)).isEqualTo("PAID");
+        assertThat(WorkerFixture.tickets(engines, order)).isEqualTo(1);
+    }
+
+    @Test
+    void aMixedWorkloadUnderProviderFaultsEndsWithEveryOrderFinalAndTheAuditClean() throws Exception {
+        simulator.chaos().set(new Chaos.Plan(5L, 50L, 200L, 0.2, 0.05, 1_500L, 0.02, 4));
+        simulator.faults().set(new Faults.Plan(3, 3, 503, 0L, 0));
+        List<TestOrder> orders = new ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                String card = switch (i % 6) {
+                    case 0 -> "pm_card_chargeDeclined";
+                    case 1 -> "pm_card_chargeDeclinedInsufficientFunds";
+                    default -> "pm_card_visa";
+                };
+                TestOrder order = order(card, 1 + i % 3);
+                orders.add(order);
+                if (i % 10 != 9) { // every tenth request is "lost": only the reconciler can end that order
+                    producer.sendAsync(order.request());
+                }
+            }
+            producer.flush();
+            List<TestOrder> sent = new ArrayList<>();
+            for (int i = 0; i < orders.size(); i++) {
+                if (i % 10 != 9) {
+                    sent.add(orders.get(i));
+                }
+            }
+            awaitUntil("every sent request is settled by the workers",
+                    () -> sent.stream().noneMatch(o -> "AWAITING_PAYMENT".equals(status(o))));
+            assertThat(orders.stream().filter(o -> "AWAITING_PAYMENT".equals(status(o)))).hasSize(6);
+        } finally {
+            simulator.chaos().set(Chaos.Plan.NONE);
+            simulator.faults().set(Faults.Plan.NONE);
+        }
+        awaitUntil("the reconciler has ended every order", () -> {
+            try {
+                worker.reconciler().round();
+            } catch (Exception e) {
+                return false;
+            }
+            return orders.stream().noneMatch(o -> "AWAITING_PAYMENT".equals(status(o)));
+        });
+        for (TestOrder order : orders) {
+            assertThat(books.findByReference(order.orderId().toString())).hasSizeLessThanOrEqualTo(1);
+            int sold = grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY).sold();
+            assertThat(sold).isEqualTo("PAID".equals(status(order)) ? order.quantity() : 0);
+        }
+        awaitUntil("every grid step is done", () -> {
+            try {
+                worker.reconciler().followUp();
+            } catch (Exception e) {
+                return false;
+            }
+            return orders.stream().allMatch(o -> WorkerFixture.chargeColumn(engines, o, "settled_at") != null);
+        });
+        try (HttpClientResponse res = operatorGet("/api/operator/audit", OPERATOR)) {
+            assertThat(res.status().code()).isEqualTo(200);
+            String body = res.as(String.class);
+            assertThat(body).contains("\"ok\":true");
+            assertThat(body).contains("\"succeededChargesWithoutPaidOrder\":[]", "\"paidOrdersWithoutOneSucceededCharge\":[]");
+        }
+    }
+
+    @Test
+    void theAuditFindsASeatSoldWithoutAPaidOrder() throws Exception {
+        TestOrder order = order("pm_card_visa", 1);
+        // A grid that sold behind the orders' back: the audit must say so.
+        assertThat(grid.inventory().markSold(order.eventId(), order.holdId(), order.orderId().toString()).done()).isTrue();
+        try (HttpClientResponse res = operatorGet("/api/operator/audit", OPERATOR)) {
+            assertThat(res.status().code()).isEqualTo(200);
+            assertThat(res.as(String.class)).contains("\"ok\":false", order.eventId());
+        } finally {
+            // Put the books right again for the other tests: the order is paid after all.
+            chargeBehindTheWorkersBack(order);
+            worker.reconciler().round();
+            assertThat(status(order)).isEqualTo("PAID");
+        }
+    }
+
+    @Test
+    void operatorEndpointsNeedCredentialsAndShowTheDeadLetters() throws Exception {
+        try (HttpClientResponse res = operatorGet("/api/operator/audit", null)) {
+            assertThat(res.status().code()).isEqualTo(401);
+            assertThat(res.headers().first(HeaderNames.WWW_AUTHENTICATE)).isPresent();
+        }
+        try (HttpClientResponse res = operatorGet("/api/operator/dead-letters", "operator:wrong-password-123")) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+        long dead = worker.metrics().count(WorkerMetrics.Name.MESSAGES_DEAD_LETTERED);
+        try (Producer<byte[]> raw = pulsar.newProducer(Schema.BYTES).topic(engines.topic("payment-requests"))
+                .enableBatching(false).create()) {
+            raw.newMessage().key("poison-1").value("{not json".getBytes(StandardCharsets.UTF_8)).send();
+        }
+        awaitUntil("the poison message is dead-lettered",
+                () -> worker.metrics().count(WorkerMetrics.Name.MESSAGES_DEAD_LETTERED) > dead);
+        awaitUntil("operators see it", () -> {
+            try (HttpClientResponse res = operatorGet("/api/operator/dead-letters", OPERATOR)) {
+                return res.status().code() == 200 && res.as(String.class).contains("poison-1");
+            }
+        });
+    }
+
+    private static javax.sql.DataSource dataSource() {
+        var ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setURL(engines.jdbcUrl());
+        ds.setUser(engines.user());
+        ds.setPassword(engines.password());
+        return ds;
+    }
+
+    @SuppressWarnings("unused")
+    private static void forceStatus(TestOrder order, String status) throws Exception {
+        try (Connection c = engines.connect();
+             PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ? where id = ?")) {
+            ps.setString(1, status);
+            ps.setObject(2, order.orderId());
+            ps.executeUpdate();
+        }
+    }
+}
