@@ -77,6 +77,9 @@ public final class CheckoutServer implements AutoCloseable {
                     config.get("admission.jwks-url").asString().orElseThrow(
                             () -> new IllegalArgumentException("admission.jwks-url is required")),
                     ServiceConfig.millis(config.get("admission.jwks-refresh-min-interval-millis"), 5_000), clock);
+            OrderService.requireHoldOutlivesPayment(
+                    ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000),
+                    ServiceConfig.millis(config.get("checkout.payment-timeout-millis"), 600_000));
             OrderStore store = new OrderStore(dataSource);
             OutboxRelay wake = relay;
             OrderService orders = new OrderService(grid.catalog(), grid.inventory(), store,

@@ -240,6 +240,46 @@ class CheckoutTest {
     }
 
     @Test
+    void aPaidOrderShowsItsTicketsToTheFanAndAnAwaitingOneShowsNone() throws Exception {
+        String holdId = newHold("fan-t", 2);
+        String orderId;
+        try (HttpClientResponse res = placeOrder(issuer.admission("fan-t", EVENT), "key-fan-t-0001",
+                orderBody(holdId))) {
+            String body = res.as(String.class);
+            assertThat(body).contains("\"tickets\":[]");
+            orderId = body.replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
+        }
+        // What the payment worker does when the payment succeeds: PAID and one code per seat, in one transaction.
+        try (Connection c = engines.connect()) {
+            c.setAutoCommit(false);
+            c.createStatement().executeUpdate("update checkout.orders set status = 'PAID', settled_at = now()"
+                    + " where id = '" + orderId + "'");
+            c.createStatement().executeUpdate("insert into checkout.tickets (order_id, seat_no, code) values"
+                    + " ('" + orderId + "', 1, 'FG-TEST-0001-" + orderId.substring(0, 8) + "'),"
+                    + " ('" + orderId + "', 2, 'FG-TEST-0002-" + orderId.substring(0, 8) + "')");
+            c.commit();
+        }
+        try (HttpClientResponse res = http.get("/api/orders/" + orderId)
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-t")).request()) {
+            String body = res.as(String.class);
+            assertThat(body).contains("\"status\":\"PAID\"", "\"seat\":1", "\"seat\":2", "FG-TEST-0001-");
+        }
+        try (HttpClientResponse res = http.get("/api/orders/" + orderId + "/tickets")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-t")).request()) {
+            assertThat(res.status().code()).isEqualTo(200);
+            assertThat(res.as(String.class)).contains("FG-TEST-0002-");
+        }
+        try (HttpClientResponse res = http.get("/api/orders/" + orderId + "/tickets")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-u")).request()) {
+            assertThat(res.status().code()).isEqualTo(404);
+        }
+        try (HttpClientResponse res = http.get("/api/orders")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-t")).request()) {
+            assertThat(res.as(String.class)).contains("FG-TEST-0001-", "FG-TEST-0002-");
+        }
+    }
+
+    @Test
     void aFanReadsTheirOwnOrderButNotAnotherFans() {
         String holdId = newHold("fan-j", 1);
         String orderId;

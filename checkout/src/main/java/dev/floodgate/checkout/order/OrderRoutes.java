@@ -36,19 +36,26 @@ public final class OrderRoutes {
             PlaceOrder request = JsonHttp.read(req, PlaceOrder.class, maxBodyBytes);
             Caller caller = tokens.admission(req, request.eventId());
             OrderService.Placed placed = orders.place(caller, key, request);
-            JsonHttp.send(res, placed.created() ? 201 : 200, placed.order().view());
+            JsonHttp.send(res, placed.created() ? 201 : 200, store.view(placed.order()));
         });
         routing.get("/api/orders", (req, res) -> {
             Caller caller = tokens.fan(req);
-            JsonHttp.ok(res, Map.of("orders", store.byFan(caller.fanId(), OrderStore.MAX_LIST).stream()
-                    .map(Order::view).toList()));
+            JsonHttp.ok(res, Map.of("orders", store.views(store.byFan(caller.fanId(), OrderStore.MAX_LIST))));
         });
         routing.get("/api/orders/{orderId}", (req, res) -> {
             Caller caller = tokens.fan(req);
             var id = Ids.uuid(req.path().pathParameters().get("orderId"), "orderId");
             Order order = store.find(id).filter(o -> o.fanId().equals(caller.fanId()))
                     .orElseThrow(() -> ApiException.notFound("no such order"));
-            JsonHttp.ok(res, order.view());
+            JsonHttp.ok(res, store.view(order));
+        });
+        routing.get("/api/orders/{orderId}/tickets", (req, res) -> {
+            Caller caller = tokens.fan(req);
+            var id = Ids.uuid(req.path().pathParameters().get("orderId"), "orderId");
+            Order order = store.find(id).filter(o -> o.fanId().equals(caller.fanId()))
+                    .orElseThrow(() -> ApiException.notFound("no such order"));
+            JsonHttp.ok(res, Map.of("orderId", order.id().toString(), "status", order.status(),
+                    "tickets", store.view(order).tickets()));
         });
     }
 

@@ -80,7 +80,7 @@ public final class OrderStore {
                 c.commit();
                 return inserted == 1 ? order : findByKey(order.fanId(), order.idempotencyKey()).orElseThrow();
             } catch (SQLException e) {
-                c.rollback();
+                rollbackQuietly(c, e);
                 if ("23505".equals(e.getSQLState())) {
                     throw new HoldTaken();
                 }
@@ -103,6 +103,40 @@ public final class OrderStore {
     public List<Order> byFan(String fanId, int limit) {
         return query("select " + COLUMNS + " from checkout.orders where fan_id = ? order by created_at desc limit ?",
                 fanId, Math.min(limit, MAX_LIST));
+    }
+
+    /** The tickets of these orders (only PAID orders have any), by order id, seats in order. */
+    public java.util.Map<UUID, List<Order.Ticket>> tickets(List<UUID> orderIds) {
+        java.util.Map<UUID, List<Order.Ticket>> out = new java.util.HashMap<>();
+        if (orderIds.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select order_id, seat_no, code, issued_at from checkout.tickets where order_id = any(?)"
+                        + " order by order_id, seat_no")) {
+            ps.setArray(1, c.createArrayOf("uuid", orderIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(new Order.Ticket(rs.getInt(2), rs.getString(3), instant(rs, "issued_at")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The fan's view of one order, with its tickets. */
+    public Order.View view(Order order) {
+        return order.view(order.status() == OrderStatus.PAID
+                ? tickets(List.of(order.id())).getOrDefault(order.id(), List.of()) : List.of());
+    }
+
+    /** The fan's view of several orders, their tickets read in one query. */
+    public List<Order.View> views(List<Order> orders) {
+        var tickets = tickets(orders.stream().filter(o -> o.status() == OrderStatus.PAID).map(Order::id).toList());
+        return orders.stream().map(o -> o.view(tickets.getOrDefault(o.id(), List.of()))).toList();
     }
 
     private Optional<Order> queryOne(String sql, Object... args) {
@@ -138,6 +172,18 @@ public final class OrderStore {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * Rolls back, keeping the failure that made us roll back: when the server went away mid-transaction the rollback
+     * fails too ("connection is closed"), and that second error must not hide the first (a 503, not a 500).
+     */
+    private static void rollbackQuietly(Connection c, SQLException cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** An unreachable database is a 503 the client may retry; anything else is a real failure. */
