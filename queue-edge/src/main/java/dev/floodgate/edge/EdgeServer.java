@@ -12,10 +12,15 @@ import dev.floodgate.edge.hold.HoldRoutes;
 import dev.floodgate.edge.operator.OperatorAuth;
 import dev.floodgate.edge.operator.OperatorRoutes;
 import dev.floodgate.edge.queue.QueueMetrics;
+import dev.floodgate.edge.limit.ClientLimits;
 import dev.floodgate.edge.queue.QueueRoutes;
+import dev.floodgate.edge.queue.QueueStreams;
+import dev.floodgate.edge.queue.StockSource;
 import dev.floodgate.edge.queue.WaitingRoom;
+import dev.floodgate.edge.token.CachingTokenVerifier;
 import dev.floodgate.edge.token.JwkTokenVerifier;
-import dev.floodgate.edge.token.SigningKeys;
+import dev.floodgate.edge.token.KeyRing;
+import dev.floodgate.edge.token.KeyRoutes;
 import dev.floodgate.edge.token.TokenGuard;
 import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.contracts.http.JsonHttp;
@@ -45,9 +50,14 @@ public final class EdgeServer implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Grid grid;
     private final HazelcastInstance ownedInstance;
+    private final KeyRing keys;
+    private final QueueStreams streams;
 
-    private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance) {
+    private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance,
+                       KeyRing keys, QueueStreams streams) {
         this.server = server;
+        this.keys = keys;
+        this.streams = streams;
         this.dataSource = dataSource;
         this.grid = grid;
         this.ownedInstance = ownedInstance;
@@ -87,17 +97,30 @@ public final class EdgeServer implements AutoCloseable {
                     + "OPERATOR_PASSWORD anywhere but a developer machine");
         }
         HikariDataSource dataSource = Database.pool(config.get("db"), "queue-edge");
+        KeyRing keys = null;
+        QueueStreams streams = null;
         try {
             Database.migrate(dataSource, SCHEMA);
-            SigningKeys keys = SigningKeys.loadOrCreate(dataSource);
-            TokenIssuer issuer = new TokenIssuer(keys, settings.issuer(), settings.fanTokenTtl(), clock);
-            TokenGuard guard = new TokenGuard(new JwkTokenVerifier(keys::verificationKeys, settings.issuer(), clock));
-            WaitingRoom room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), new QueueMetrics());
+            // A retired key verifies as long as a token it signed can be valid: the longest lifetime plus slack.
+            keys = new KeyRing(dataSource, clock, settings.fanTokenTtl().plus(settings.admissionWindow().multipliedBy(2)),
+                    settings.keyReload());
+            KeyRing ring = keys;
+            TokenIssuer issuer = new TokenIssuer(ring::current, settings.issuer(), settings.fanTokenTtl(), clock);
+            TokenGuard guard = new TokenGuard(new CachingTokenVerifier(
+                    new JwkTokenVerifier(ring::forKid, settings.issuer(), clock), clock, settings.tokenCacheEntries()));
+            QueueMetrics metrics = new QueueMetrics();
+            WaitingRoom room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
+                    StockSource.cached(grid.catalog(), grid.inventory(), settings.stockMaxAge()),
+                    settings.holdReturnShare());
+            streams = new QueueStreams(room, issuer, metrics, grid.hazelcast(), settings.pushInterval(),
+                    settings.streamHeartbeat(), settings.streamMaxLifetime(), settings.maxStreams());
             Passwords passwords = new Passwords(settings.maxConcurrentPasswordHashes(), settings.passwordHashWait());
             OperatorAuth operatorAuth = new OperatorAuth(settings.operatorUsername(), settings.operatorPassword());
 
             FanRoutes fans = new FanRoutes(new FanStore(dataSource), passwords, issuer);
-            QueueRoutes queue = new QueueRoutes(room, guard, issuer);
+            QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, ClientLimits.from(config.get("limits")),
+                    metrics);
+            KeyRoutes keyRoutes = new KeyRoutes(ring);
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory());
             HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard);
             OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
@@ -106,16 +129,23 @@ public final class EdgeServer implements AutoCloseable {
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");
-                    JsonHttp.ok(res, keys.jwks());
+                    JsonHttp.ok(res, ring.current().jwks());
                 });
                 operator.routes(routing);
+                keyRoutes.routes(routing);
                 fans.routes(routing);
                 queue.routes(routing);
                 holds.routes(routing);
                 events.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), gridCheck(grid)));
-            return new EdgeServer(server, dataSource, grid, owned);
+            return new EdgeServer(server, dataSource, grid, owned, keys, streams);
         } catch (RuntimeException e) {
+            if (streams != null) {
+                streams.close();
+            }
+            if (keys != null) {
+                keys.close();
+            }
             dataSource.close();
             throw e;
         }
@@ -161,6 +191,8 @@ public final class EdgeServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            streams.close();
+            keys.close();
             server.stop();
         } finally {
             dataSource.close();

@@ -10,7 +10,9 @@ import java.time.Duration;
 /** The edge's own configuration keys, read once at start (server and db nodes go to the runtime as they are). */
 record EdgeSettings(GridSettings grid, String operatorUsername, String operatorPassword, String issuer,
                     Duration fanTokenTtl, Duration admissionWindow, QueueSettings queueDefaults,
-                    int maxConcurrentPasswordHashes, Duration passwordHashWait) {
+                    int maxConcurrentPasswordHashes, Duration passwordHashWait, Duration stockMaxAge,
+                    Duration pushInterval, Duration streamHeartbeat, Duration streamMaxLifetime, int maxStreams,
+                    double holdReturnShare, Duration keyReload, int tokenCacheEntries) {
     static final String DEFAULTS = "queue-edge.yaml";
     static final String LOCAL_OPERATOR_PASSWORD = "local-operator-password";
 
@@ -27,9 +29,25 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
                 ServiceConfig.millis(config.get("token.fan-ttl-millis"), 3_600_000),
                 window,
                 new QueueSettings(config.get("queue.rate-per-minute").asInt().orElse(600),
-                        config.get("queue.batch-size").asInt().orElse(50)),
+                        config.get("queue.batch-size").asInt().orElse(50),
+                        config.get("queue.active-cap").asInt().orElse(0)),
                 config.get("fan.max-concurrent-password-hashes").asInt().orElse(8),
-                ServiceConfig.millis(config.get("fan.password-hash-wait-millis"), 2000));
+                ServiceConfig.millis(config.get("fan.password-hash-wait-millis"), 2000),
+                ServiceConfig.millis(config.get("queue.stock-max-age-millis"), 500),
+                positive(ServiceConfig.millis(config.get("queue.stream.push-interval-millis"), 1000), "push"),
+                positive(ServiceConfig.millis(config.get("queue.stream.heartbeat-millis"), 15_000), "heartbeat"),
+                positive(ServiceConfig.millis(config.get("queue.stream.max-lifetime-millis"), 300_000), "lifetime"),
+                config.get("queue.stream.max-streams").asInt().orElse(20_000),
+                config.get("queue.odds.hold-return-share").asDouble().orElse(0.25),
+                positive(ServiceConfig.millis(config.get("token.key-reload-millis"), 30_000), "key reload"),
+                config.get("token.verified-cache-entries").asInt().orElse(100_000));
+    }
+
+    private static Duration positive(Duration d, String what) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(what + " interval must be positive");
+        }
+        return d;
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Every change to a queue runs as an entry processor on the partition that owns the event's state, so each is
- * atomic without locks or a leader. Processors carry all their inputs (including the time), so a backup replays
- * exactly the same change.
+ * atomic without locks or a leader. Processors carry all their inputs (including the time and the stock an edge
+ * read), so a backup replays exactly the same change.
  */
 public final class QueueProcessors {
     private QueueProcessors() {
@@ -26,23 +26,33 @@ public final class QueueProcessors {
         }
     }
 
-    /** Hands out the next position; answers it, 0 when the queue is closed, -1 when there is no queue. */
-    public record TakePosition() implements EntryProcessor<String, QueueState, Long> {
+    /**
+     * Takes the stock the caller read, hands out the next ticket unless the queue is closed or sold out, then opens
+     * and admits what the time allows. Answers the state: the new ticket is its {@code issued()} when it
+     * {@code acceptsJoins()}; null when there is no queue.
+     */
+    public record TakeTicket(long nowMillis, boolean stockKnown, int available, int held, int sold)
+            implements EntryProcessor<String, QueueState, QueueState> {
         @Override
-        public Long process(Map.Entry<String, QueueState> entry) {
+        public QueueState process(Map.Entry<String, QueueState> entry) {
             QueueState state = entry.getValue();
             if (state == null) {
-                return -1L;
+                return null;
             }
-            if (!state.acceptsJoins()) {
-                return 0L;
+            QueueState next = stockKnown ? state.withStock(available, held, sold) : state;
+            if (next.acceptsJoins()) {
+                // Join first, then admit: a fan joining an open queue with room now is admitted by this call.
+                next = next.withJoin();
             }
-            entry.setValue(state.withJoin());
-            return state.nextPosition();
+            next = next.advancedTo(nowMillis);
+            if (next != state) {
+                entry.setValue(next);
+            }
+            return next;
         }
     }
 
-    /** Records that a position lost a duplicate-join race and belongs to nobody. */
+    /** Records that a ticket lost a duplicate-join race and belongs to nobody. */
     public record Forfeit() implements EntryProcessor<String, QueueState, Boolean> {
         @Override
         public Boolean process(Map.Entry<String, QueueState> entry) {
@@ -54,15 +64,24 @@ public final class QueueProcessors {
         }
     }
 
-    /** Admits what the time allows (writing only when that changes something); answers the state. */
-    public record Advance(long nowMillis) implements EntryProcessor<String, QueueState, QueueState> {
+    /**
+     * Takes the stock the caller read (when {@code stockKnown}), then opens and admits what the time allows
+     * (writing only when that changes something); answers the state.
+     */
+    public record Advance(long nowMillis, boolean stockKnown, int available, int held, int sold)
+            implements EntryProcessor<String, QueueState, QueueState> {
+        public static Advance timeOnly(long nowMillis) {
+            return new Advance(nowMillis, false, 0, 0, 0);
+        }
+
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
             QueueState state = entry.getValue();
             if (state == null) {
                 return null;
             }
-            QueueState next = state.advancedTo(nowMillis);
+            QueueState next = stockKnown ? state.withStock(available, held, sold) : state;
+            next = next.advancedTo(nowMillis);
             if (next != state) {
                 entry.setValue(next);
             }
@@ -89,7 +108,7 @@ public final class QueueProcessors {
         }
     }
 
-    public record ChangeSettings(int ratePerMinute, int batchSize, long nowMillis)
+    public record ChangeSettings(int ratePerMinute, int batchSize, int activeCap, long nowMillis)
             implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
@@ -97,28 +116,44 @@ public final class QueueProcessors {
             if (state == null) {
                 return null;
             }
-            QueueState next = state.withSettings(ratePerMinute, batchSize, nowMillis);
+            QueueState next = state.withSettings(ratePerMinute, batchSize, activeCap, nowMillis);
             entry.setValue(next);
             return next;
         }
     }
 
-    /** Binds the time of admission to a spot the first time it is seen admitted; answers the spot. */
-    public record StampAdmission(long nowMillis) implements EntryProcessor<SpotKey, Spot, Stamped> {
+    /** Sets (or with 0 clears) the opening time; only before opening. Answers the state. */
+    public record Schedule(long opensAtMillis, long nowMillis)
+            implements EntryProcessor<String, QueueState, QueueState> {
         @Override
-        public Stamped process(Map.Entry<SpotKey, Spot> entry) {
-            Spot spot = entry.getValue();
-            if (spot == null || spot.admissionStamped()) {
-                return new Stamped(spot, false);
+        public QueueState process(Map.Entry<String, QueueState> entry) {
+            QueueState state = entry.getValue();
+            if (state == null) {
+                return null;
             }
-            Spot stamped = new Spot(spot.position(), nowMillis);
-            entry.setValue(stamped);
-            return new Stamped(stamped, true);
+            QueueState settled = state.advancedTo(nowMillis);
+            QueueState next = settled.status() == QueueStatus.PRE_QUEUE ? settled.withSchedule(opensAtMillis) : settled;
+            if (next != state) {
+                entry.setValue(next);
+            }
+            return next;
         }
     }
 
-    /** A spot after {@link StampAdmission}, and whether this call was the one that stamped it. */
-    public record Stamped(Spot spot, boolean justNow) {
+    /** A fan at {@code place} left (their admission, if running, ends now). Answers the state. */
+    public record Finish(long place, long nowMillis) implements EntryProcessor<String, QueueState, QueueState> {
+        @Override
+        public QueueState process(Map.Entry<String, QueueState> entry) {
+            QueueState state = entry.getValue();
+            if (state == null) {
+                return null;
+            }
+            QueueState next = state.advancedTo(nowMillis).withFinished(place, nowMillis);
+            if (next != state) {
+                entry.setValue(next);
+            }
+            return next;
+        }
     }
 
     /** Reads a queue's state without a write or a backup. */

@@ -1,9 +1,12 @@
 package dev.floodgate.edge.operator;
 
 /**
- * {@code GET /api/operator/events/{id}/figures}. {@code joined}: fans with a spot; {@code waiting}: positions not
- * admitted yet; {@code admitted}: positions admitted so far; stock counters summed over all categories.
+ * {@code GET /api/operator/events/{id}/figures}. {@code joined}: fans with a spot; {@code waiting}: places not
+ * admitted yet; {@code admitted}: places admitted so far; {@code activeShoppers}: admitted, admission running, not
+ * left; {@code measuredRatePerMinute}: admissions over the last minute; {@code abandoned}: fans who left the queue;
+ * stock counters summed over all categories.
  */
-public record Figures(String eventId, String queueStatus, long joined, long waiting, long admitted, int available,
-                      int held, int sold, int capacity) {
+public record Figures(String eventId, String queueStatus, long joined, long waiting, long admitted,
+                      long activeShoppers, double measuredRatePerMinute, long abandoned, int available, int held,
+                      int sold, int capacity) {
 }

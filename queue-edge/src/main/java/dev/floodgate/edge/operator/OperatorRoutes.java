@@ -41,6 +41,7 @@ public final class OperatorRoutes {
         routing.post("/api/operator/events", this::createEvent);
         routing.post("/api/operator/events/{eventId}/queue/{action}", this::move);
         routing.put("/api/operator/events/{eventId}/queue/settings", this::settings);
+        routing.put("/api/operator/events/{eventId}/queue/schedule", this::schedule);
         routing.get("/api/operator/events/{eventId}/figures", this::figures);
     }
 
@@ -59,10 +60,11 @@ public final class OperatorRoutes {
         }
         inventory.stock(event);
         QueueSettings queue = body.queue() == null ? defaults : body.queue();
-        room.create(event.eventId(), queue.ratePerMinute(), queue.batchSize());
+        room.create(event.eventId(), queue.ratePerMinute(), queue.batchSize(),
+                queue.activeCap() == null ? 0 : queue.activeCap());
         res.header("Location", "/api/events/" + event.eventId());
         JsonHttp.created(res, new EventCreated(event.eventId(),
-                QueueAdminView.of(room.state(event.eventId()).orElseThrow())));
+                QueueAdminView.of(room.state(event.eventId()).orElseThrow(), room.now())));
     }
 
     private void move(ServerRequest req, ServerResponse res) {
@@ -81,13 +83,20 @@ public final class OperatorRoutes {
         if (action.equals("open") && before.status() == QueueStatus.PAUSED) {
             throw ApiException.conflict("the queue is paused: resume it");
         }
-        JsonHttp.ok(res, QueueAdminView.of(room.move(eventId, target)));
+        JsonHttp.ok(res, QueueAdminView.of(room.move(eventId, target), room.now()));
     }
 
     private void settings(ServerRequest req, ServerResponse res) {
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         QueueSettings body = JsonHttp.read(req, QueueSettings.class, MAX_SETTINGS_BODY_BYTES);
-        JsonHttp.ok(res, QueueAdminView.of(room.changeSettings(eventId, body.ratePerMinute(), body.batchSize())));
+        JsonHttp.ok(res, QueueAdminView.of(room.changeSettings(eventId, body.ratePerMinute(), body.batchSize(),
+                body.activeCap()), room.now()));
+    }
+
+    private void schedule(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        QueueSchedule body = JsonHttp.read(req, QueueSchedule.class, MAX_SETTINGS_BODY_BYTES);
+        JsonHttp.ok(res, QueueAdminView.of(room.schedule(eventId, body.opensAt()), room.now()));
     }
 
     private void figures(ServerRequest req, ServerResponse res) {
@@ -95,7 +104,9 @@ public final class OperatorRoutes {
         EventInfo event = catalog.find(eventId).orElseThrow(() -> ApiException.notFound("no such event"));
         QueueState q = room.state(eventId).orElseThrow(() -> ApiException.notFound("no queue for this event"));
         StockCounters stock = inventory.counters(event);
+        long now = room.now();
         JsonHttp.ok(res, new Figures(eventId, q.status().name(), q.joined(), q.waiting(), q.admittedUpTo(),
+                q.active(now), Math.round(q.measuredRatePerSecond(now) * 600) / 10.0, q.left(),
                 stock.available(), stock.held(), stock.sold(), stock.capacity()));
     }
 }

@@ -13,7 +13,7 @@ public final class QueueMetrics {
                 .description("Fans given a new spot in a queue"));
         this.admissions = Metrics.globalRegistry().getOrCreate(
                 Counter.builder("floodgate_edge_queue_admissions_total")
-                        .description("Fans seen admitted for the first time (admission window started)"));
+                        .description("Admission tokens handed out (on status reads and stream pushes)"));
     }
 
     void joined() {

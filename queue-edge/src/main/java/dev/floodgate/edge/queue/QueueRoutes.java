@@ -1,47 +1,129 @@
 package dev.floodgate.edge.queue;
 
+import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.edge.limit.ClientLimits;
 import dev.floodgate.edge.token.TokenGuard;
 import dev.floodgate.edge.token.TokenIssuer;
+import dev.floodgate.grid.queue.QueueState;
+import dev.floodgate.grid.queue.Shuffle;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** A fan joining ({@code POST}) and watching ({@code GET}) an event's queue: {@code /api/events/{eventId}/queue}. */
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * A fan joining ({@code POST}), watching ({@code GET}, or {@code GET .../stream} for Server-Sent Events) and
+ * leaving ({@code DELETE}) an event's queue at {@code /api/events/{eventId}/queue}, and the public record of the
+ * pre-queue shuffle at {@code .../queue/fairness}.
+ */
 public final class QueueRoutes {
+    static final int MAX_FAIRNESS_PAGE = 10_000;
+
     private final WaitingRoom room;
+    private final QueueStreams streams;
     private final TokenGuard guard;
     private final TokenIssuer tokens;
+    private final ClientLimits limits;
+    private final QueueMetrics metrics;
 
-    public QueueRoutes(WaitingRoom room, TokenGuard guard, TokenIssuer tokens) {
+    public QueueRoutes(WaitingRoom room, QueueStreams streams, TokenGuard guard, TokenIssuer tokens,
+                       ClientLimits limits, QueueMetrics metrics) {
         this.room = room;
+        this.streams = streams;
         this.guard = guard;
         this.tokens = tokens;
+        this.limits = limits;
+        this.metrics = metrics;
     }
 
     public void routes(HttpRouting.Builder routing) {
         routing.post("/api/events/{eventId}/queue", this::join);
         routing.get("/api/events/{eventId}/queue", this::status);
+        routing.delete("/api/events/{eventId}/queue", this::leave);
+        routing.get("/api/events/{eventId}/queue/stream", this::stream);
+        routing.get("/api/events/{eventId}/queue/fairness", this::fairness);
     }
 
     private void join(ServerRequest req, ServerResponse res) {
+        limits.address(req);
         String fanId = guard.fan(req);
-        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String eventId = eventId(req);
+        limits.join(fanId);
         FanPlace place = room.join(eventId, fanId);
-        JsonHttp.send(res, place.newlyJoined() ? 201 : 200, view(eventId, fanId, place));
+        JsonHttp.send(res, place.newlyJoined() ? 201 : 200, QueueView.of(eventId, fanId, place, tokens, metrics));
     }
 
     private void status(ServerRequest req, ServerResponse res) {
+        limits.address(req);
         String fanId = guard.fan(req);
-        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
-        JsonHttp.ok(res, view(eventId, fanId, room.status(eventId, fanId)));
+        String eventId = eventId(req);
+        limits.status(fanId);
+        res.header("Cache-Control", "no-store");
+        JsonHttp.ok(res, QueueView.of(eventId, fanId, room.status(eventId, fanId), tokens, metrics));
     }
 
-    private QueueView view(String eventId, String fanId, FanPlace place) {
-        String token = place.state() == FanPlace.FanState.ADMITTED
-                ? tokens.admissionToken(fanId, eventId, place.admissionExpiresAt()).token() : null;
-        return new QueueView(place.state().name(), place.position(), place.fansAhead(), place.estimatedWaitSeconds(),
-                token, place.admissionExpiresAt());
+    private void leave(ServerRequest req, ServerResponse res) {
+        limits.address(req);
+        String fanId = guard.fan(req);
+        String eventId = eventId(req);
+        limits.join(fanId);
+        if (!room.leave(eventId, fanId)) {
+            throw ApiException.notFound("you have not joined this event's queue");
+        }
+        res.status(204).send();
+    }
+
+    private void stream(ServerRequest req, ServerResponse res) {
+        limits.address(req);
+        String fanId = guard.fan(req);
+        String eventId = eventId(req);
+        limits.status(fanId);
+        streams.stream(res, eventId, fanId);
+    }
+
+    private void fairness(ServerRequest req, ServerResponse res) {
+        limits.address(req);
+        String eventId = eventId(req);
+        long from = longParam(req, "from", 1, 1, Long.MAX_VALUE);
+        int limit = (int) longParam(req, "limit", 1000, 0, MAX_FAIRNESS_PAGE);
+        QueueState state = room.state(eventId).orElseThrow(() -> ApiException.notFound("no queue for this event"));
+        byte[] seed = state.revealedSeed();
+        long[] tickets;
+        try {
+            tickets = room.shuffledTickets(state, from, limit);
+        } catch (UnsupportedOperationException e) {
+            throw ApiException.of(501, "this pre-queue is too large to list here: recompute it from the seed");
+        }
+        res.header("Cache-Control", state.opened() ? "public, max-age=60" : "no-store");
+        JsonHttp.ok(res, new FairnessView(eventId, Shuffle.ALGORITHM, state.commitment(),
+                seed == null ? null : HexFormat.of().formatHex(seed),
+                state.opened() ? state.preQueueSize() : null,
+                state.opened() ? Instant.ofEpochMilli(state.openedAtMillis()).toString() : null,
+                from, Arrays.stream(tickets).boxed().toList()));
+    }
+
+    private static String eventId(ServerRequest req) {
+        return Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+    }
+
+    private static long longParam(ServerRequest req, String name, long fallback, long min, long max) {
+        String raw = req.query().first(name).orElse(null);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value < min || value > max) {
+                throw ApiException.badRequest("must be " + min + ".." + max, name);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("must be a number", name);
+        }
     }
 }

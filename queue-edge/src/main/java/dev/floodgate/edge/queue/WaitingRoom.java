@@ -1,94 +1,246 @@
 package dev.floodgate.edge.queue;
 
-import dev.floodgate.grid.queue.QueueProcessors;
-import dev.floodgate.grid.queue.QueueState;
-import dev.floodgate.grid.queue.QueueStatus;
-import dev.floodgate.grid.queue.Spot;
-import dev.floodgate.grid.queue.SpotKey;
-
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.queue.QueueProcessors;
+import dev.floodgate.grid.queue.QueueState;
+import dev.floodgate.grid.queue.QueueStatus;
+import dev.floodgate.grid.queue.Shuffle;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The waiting rooms of all events, leaderless: each event's {@link QueueState} is one grid entry changed by entry
- * processors, each fan's {@link Spot} another. A fan's status read costs one processor call on the state (which also
- * admits whatever the elapsed time allows, idempotently) and one read of the spot, plus one write the first time
- * the fan is seen admitted. Nothing scans.
+ * processors; each fan's spot is one entry {@code fanId -> ticket} in the event's spot map. Nothing else is stored
+ * per fan.
  *
- * <p>Not yet here (later issues): pre-queue shuffle (positions are in join order), SSE pushes, per-fan caps across
- * events, bot checks, a near cache for the hot state entry.
+ * <p>Costs: a status read is one map get (the ticket) and one processor call on the state (which also admits what
+ * the elapsed time, the cap and the stock allow, idempotently); a join is one get, one processor call and one
+ * putIfAbsent. Nothing scans. The stock goes into the state with each call, read from a short per-edge cache.
  */
 public final class WaitingRoom {
     public static final String STATE_MAP = QueueState.MAP;
-    public static final String SPOTS_MAP = QueueState.SPOTS_MAP;
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HazelcastInstance hz;
     private final IMap<String, QueueState> states;
-    private final IMap<SpotKey, Spot> spots;
     private final Clock clock;
     private final Duration admissionWindow;
     private final QueueMetrics metrics;
+    private final StockSource stock;
+    private final double holdReturnShare;
+    private final Places places = new Places();
+    private final Map<String, Boolean> soldOutSeen = new ConcurrentHashMap<>();
+    private volatile Consumer<String> onNews = eventId -> {
+    };
 
     public WaitingRoom(HazelcastInstance hz, Clock clock, Duration admissionWindow, QueueMetrics metrics) {
-        this.states = hz.getMap(STATE_MAP);
-        this.spots = hz.getMap(SPOTS_MAP);
-        this.clock = clock;
-        this.admissionWindow = admissionWindow;
-        this.metrics = metrics;
-    }
-
-    /** Creates the event's queue (not open yet) unless it exists; answers the stored state. */
-    public QueueState create(String eventId, int ratePerMinute, int batchSize) {
-        return states.executeOnKey(eventId,
-                new QueueProcessors.Create(QueueState.preQueue(eventId, ratePerMinute, batchSize)));
-    }
-
-    /** The queue's state with admissions brought up to now. */
-    public Optional<QueueState> state(String eventId) {
-        return Optional.ofNullable(states.executeOnKey(eventId, new QueueProcessors.Advance(clock.millis())));
+        this(hz, clock, admissionWindow, metrics, StockSource.none(), 0.25);
     }
 
     /**
-     * Gives the fan a spot, or the spot they already have. Two racing joins of one fan may both take a position,
+     * @param holdReturnShare share of held tickets assumed to come back to stock, for the odds (an assumption, not
+     *                        a measurement: the inventory does not count returned holds yet)
+     */
+    public WaitingRoom(HazelcastInstance hz, Clock clock, Duration admissionWindow, QueueMetrics metrics,
+                       StockSource stock, double holdReturnShare) {
+        this.hz = hz;
+        this.states = hz.getMap(STATE_MAP);
+        this.clock = clock;
+        this.admissionWindow = admissionWindow;
+        this.metrics = metrics;
+        this.stock = stock;
+        this.holdReturnShare = holdReturnShare;
+    }
+
+    /** Called with an event id when this edge sees the queue change in a way fans must hear of at once. */
+    void onNews(Consumer<String> listener) {
+        this.onNews = listener;
+    }
+
+    private IMap<String, Integer> spots(String eventId) {
+        return hz.getMap(QueueState.spotsMap(eventId));
+    }
+
+    /** Creates the event's queue (not open yet, with a fresh secret seed) unless it exists; answers the state. */
+    public QueueState create(String eventId, int ratePerMinute, int batchSize, int activeCap) {
+        byte[] seed = new byte[Shuffle.SEED_BYTES];
+        RANDOM.nextBytes(seed);
+        return states.executeOnKey(eventId, new QueueProcessors.Create(QueueState.preQueue(eventId, ratePerMinute,
+                batchSize, activeCap, admissionWindow.toMillis(), seed)));
+    }
+
+    public QueueState create(String eventId, int ratePerMinute, int batchSize) {
+        return create(eventId, ratePerMinute, batchSize, 0);
+    }
+
+    /** The queue's state with the current stock taken in and admissions brought up to now. */
+    public Optional<QueueState> state(String eventId) {
+        return Optional.ofNullable(advance(eventId));
+    }
+
+    QueueState advance(String eventId) {
+        long now = clock.millis();
+        Optional<StockCounters> counters = stock.read(eventId);
+        QueueProcessors.Advance advance = counters
+                .map(c -> new QueueProcessors.Advance(now, true, c.available(), c.held(), c.sold()))
+                .orElse(QueueProcessors.Advance.timeOnly(now));
+        return seen(states.executeOnKey(eventId, advance));
+    }
+
+    private QueueState seen(QueueState state) {
+        if (state != null) {
+            Boolean before = soldOutSeen.put(state.eventId(), state.soldOut());
+            if (before != null && before != state.soldOut()) {
+                onNews.accept(state.eventId());
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Gives the fan a ticket, or the one they already have. Two racing joins of one fan may both take a ticket,
      * but only one is bound to the fan (putIfAbsent); the other is forfeited and admits nobody.
      */
     public FanPlace join(String eventId, String fanId) {
-        SpotKey key = new SpotKey(eventId, fanId);
-        Spot existing = spots.get(key);
+        IMap<String, Integer> spots = spots(eventId);
+        Integer existing = spots.get(fanId);
         if (existing != null) {
-            return place(eventId, key, existing, false);
+            return status(eventId, existing);
         }
-        long position = states.executeOnKey(eventId, new QueueProcessors.TakePosition());
-        if (position < 0) {
+        long now = clock.millis();
+        Optional<StockCounters> counters = stock.read(eventId);
+        QueueState after = seen(states.executeOnKey(eventId, new QueueProcessors.TakeTicket(now,
+                counters.isPresent(), counters.map(StockCounters::available).orElse(0),
+                counters.map(StockCounters::held).orElse(0), counters.map(StockCounters::sold).orElse(0))));
+        if (after == null) {
             throw ApiException.notFound("no queue for this event");
         }
-        if (position == 0) {
+        if (after.status() == QueueStatus.CLOSED) {
             throw ApiException.conflict("this event's queue is closed");
         }
-        Spot mine = new Spot(position, 0);
-        Spot winner = spots.putIfAbsent(key, mine);
+        if (after.soldOut()) {
+            throw ApiException.conflict("sold out: no tickets are left for this event, so the queue takes no new "
+                    + "fans; try again later in case held tickets return");
+        }
+        long ticket = after.issued();
+        if (ticket > Integer.MAX_VALUE) {
+            throw ApiException.unavailable("this queue is full");
+        }
+        Integer winner = spots.putIfAbsent(fanId, (int) ticket);
         if (winner != null) {
             states.executeOnKey(eventId, new QueueProcessors.Forfeit());
-            return place(eventId, key, winner, false);
+            return status(eventId, winner);
         }
         metrics.joined();
-        return place(eventId, key, mine, true);
+        return view(after, ticket, now).joined(true);
+    }
+
+    /** The fan's ticket in the event's queue, or null when they have not joined. */
+    public Integer ticketOf(String eventId, String fanId) {
+        return spots(eventId).get(fanId);
     }
 
     /** Where the fan stands now; 404 when they have not joined. */
     public FanPlace status(String eventId, String fanId) {
-        SpotKey key = new SpotKey(eventId, fanId);
-        Spot spot = spots.get(key);
-        if (spot == null) {
+        Integer ticket = ticketOf(eventId, fanId);
+        if (ticket == null) {
             throw ApiException.notFound("you have not joined this event's queue");
         }
-        return place(eventId, key, spot, false);
+        return status(eventId, ticket);
+    }
+
+    private FanPlace status(String eventId, long ticket) {
+        QueueState state = advance(eventId);
+        if (state == null) {
+            throw ApiException.notFound("no queue for this event");
+        }
+        return view(state, ticket, clock.millis());
+    }
+
+    /**
+     * The fan gives up their spot. If admitted, their admission ends now (they stop counting as an active shopper);
+     * if waiting, their place admits nobody. Answers whether they had a spot.
+     */
+    public boolean leave(String eventId, String fanId) {
+        Integer ticket = spots(eventId).remove(fanId);
+        if (ticket == null) {
+            return false;
+        }
+        QueueState state = advance(eventId);
+        long place = state == null ? 0 : places.placeOf(state, ticket);
+        states.executeOnKey(eventId, new QueueProcessors.Finish(place, clock.millis()));
+        return true;
+    }
+
+    /** The fan's view of a state: arithmetic only (no grid call), so a push to many fans costs one state read. */
+    FanPlace view(QueueState state, long ticket, long now) {
+        if (!state.opened()) {
+            return new FanPlace(state.status() == QueueStatus.CLOSED ? FanPlace.FanState.CLOSED
+                    : FanPlace.FanState.PRE_QUEUE, ticket, null, null, null,
+                    chance(state, state.waiting() / 2.0, now), null, false);
+        }
+        long place = places.placeOf(state, ticket);
+        long endsAt = state.admissionEndsAt(place);
+        if (endsAt >= 0) {
+            Instant expires = Instant.ofEpochMilli(endsAt).truncatedTo(ChronoUnit.SECONDS);
+            FanPlace.FanState fanState = now < expires.toEpochMilli()
+                    ? FanPlace.FanState.ADMITTED : FanPlace.FanState.ADMISSION_EXPIRED;
+            return new FanPlace(fanState, ticket, place, 0L, 0L, null, expires, false);
+        }
+        long ahead = place - state.admittedUpTo() - 1;
+        FanPlace.FanState fanState = switch (state.status()) {
+            case PRE_QUEUE, OPEN -> state.soldOut() ? FanPlace.FanState.SOLD_OUT : FanPlace.FanState.WAITING;
+            case PAUSED -> state.soldOut() ? FanPlace.FanState.SOLD_OUT : FanPlace.FanState.PAUSED;
+            case CLOSED -> FanPlace.FanState.CLOSED;
+        };
+        Long wait = fanState == FanPlace.FanState.WAITING ? estimatedWaitSeconds(state, ahead, now) : null;
+        Double chance = fanState == FanPlace.FanState.CLOSED ? Double.valueOf(0) : chance(state, ahead, now);
+        return new FanPlace(fanState, ticket, place, ahead, wait, chance, null, false);
+    }
+
+    /**
+     * From the measured admission rate (admissions over the last minute, which already reflects the cap and the
+     * stock): whole batches until the fan's turn, over that rate. Null while nothing was admitted lately.
+     */
+    static Long estimatedWaitSeconds(QueueState state, long fansAhead, long nowMillis) {
+        double perSecond = state.measuredRatePerSecond(nowMillis);
+        if (perSecond <= 0) {
+            return null;
+        }
+        long batches = Math.ceilDiv(fansAhead + 1, state.batchSize());
+        return (long) Math.ceil(batches * state.batchSize() / perSecond);
+    }
+
+    /**
+     * Honest odds: the tickets that can still reach the fan's place (available, plus the assumed share of held ones
+     * coming back, less what active shoppers are still expected to take and what the fans ahead are expected to
+     * take at the measured tickets per admitted fan), over what the fan is expected to take, clamped to 0..1.
+     * Null while the stock is unknown.
+     */
+    Double chance(QueueState state, double fansAhead, long nowMillis) {
+        if (!state.stockKnown()) {
+            return null;
+        }
+        if (state.available() == 0 && state.held() == 0) {
+            return 0.0;
+        }
+        double perFan = state.ticketsPerFan();
+        double supply = state.available() + holdReturnShare * state.held() - state.pendingDemand(nowMillis)
+                - fansAhead * perFan;
+        double chance = Math.max(0, Math.min(1, supply / perFan));
+        return Math.round(chance * 100) / 100.0;
     }
 
     public QueueState move(String eventId, QueueStatus target) {
@@ -99,53 +251,44 @@ public final class WaitingRoom {
         if (after.status() != target) {
             throw ApiException.conflict("the queue cannot go from " + after.status() + " to " + target);
         }
+        onNews.accept(eventId);
         return after;
     }
 
-    public QueueState changeSettings(String eventId, int ratePerMinute, int batchSize) {
-        QueueState after = states.executeOnKey(eventId,
-                new QueueProcessors.ChangeSettings(ratePerMinute, batchSize, clock.millis()));
+    /** New rate, batch size and (when not null) cap on active shoppers (0 = none). */
+    public QueueState changeSettings(String eventId, int ratePerMinute, int batchSize, Integer activeCap) {
+        QueueState current = states.executeOnKey(eventId, new QueueProcessors.Read());
+        if (current == null) {
+            throw ApiException.notFound("no queue for this event");
+        }
+        QueueState after = states.executeOnKey(eventId, new QueueProcessors.ChangeSettings(ratePerMinute,
+                batchSize, activeCap == null ? current.activeCap() : activeCap, clock.millis()));
         if (after == null) {
             throw ApiException.notFound("no queue for this event");
         }
+        onNews.accept(eventId);
         return after;
     }
 
-    private FanPlace place(String eventId, SpotKey key, Spot spot, boolean newlyJoined) {
-        long now = clock.millis();
-        QueueState state = states.executeOnKey(eventId, new QueueProcessors.Advance(now));
-        if (state == null) {
+    /** Schedules the opening (null clears it); 409 once the queue has opened. */
+    public QueueState schedule(String eventId, Instant opensAt) {
+        QueueState after = states.executeOnKey(eventId, new QueueProcessors.Schedule(
+                opensAt == null ? 0 : opensAt.toEpochMilli(), clock.millis()));
+        if (after == null) {
             throw ApiException.notFound("no queue for this event");
         }
-        if (spot.position() <= state.admittedUpTo()) {
-            if (!spot.admissionStamped()) {
-                QueueProcessors.Stamped stamped = spots.executeOnKey(key, new QueueProcessors.StampAdmission(now));
-                if (stamped.justNow()) {
-                    metrics.admitted();
-                }
-                spot = stamped.spot();
-            }
-            Instant expiresAt = Instant.ofEpochMilli(spot.admittedAtMillis()).plus(admissionWindow)
-                    .truncatedTo(ChronoUnit.SECONDS);
-            FanPlace.FanState fanState = now < expiresAt.toEpochMilli()
-                    ? FanPlace.FanState.ADMITTED : FanPlace.FanState.ADMISSION_EXPIRED;
-            return new FanPlace(fanState, spot.position(), 0, 0L, expiresAt, newlyJoined);
+        if (after.opened()) {
+            throw ApiException.conflict("the queue has already opened");
         }
-        long ahead = spot.position() - state.admittedUpTo() - 1;
-        FanPlace.FanState fanState = switch (state.status()) {
-            case PRE_QUEUE -> FanPlace.FanState.PRE_QUEUE;
-            case OPEN -> FanPlace.FanState.WAITING;
-            case PAUSED -> FanPlace.FanState.PAUSED;
-            case CLOSED -> FanPlace.FanState.CLOSED;
-        };
-        Long wait = state.status() == QueueStatus.OPEN ? estimatedWaitSeconds(state, ahead, now) : null;
-        return new FanPlace(fanState, spot.position(), ahead, wait, null, newlyJoined);
+        return after;
     }
 
-    /** Batches until the fan's turn times the interval, less the part of the current interval already gone. */
-    static long estimatedWaitSeconds(QueueState state, long fansAhead, long nowMillis) {
-        long batches = Math.ceilDiv(fansAhead + 1, state.batchSize());
-        long millis = batches * state.batchIntervalMillis() - Math.max(0, nowMillis - state.lastAdmissionAtMillis());
-        return Math.ceilDiv(Math.max(0, millis), 1000L);
+    /** Tickets at places {@code from..} of the shuffled pre-queue (empty before opening). */
+    public long[] shuffledTickets(QueueState state, long from, int count) {
+        return places.ticketsAt(state, from, count);
+    }
+
+    public long now() {
+        return clock.millis();
     }
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,11 +25,16 @@ public final class JwkTokenVerifier implements TokenVerifier {
     /** Our tokens are ~500 bytes; anything much larger is not ours and is not parsed. */
     public static final int MAX_TOKEN_CHARS = 4096;
 
-    private final Supplier<JwkKeys> keys;
+    private final Function<String, Optional<Jwk>> keys;
     private final String issuer;
     private final Clock clock;
 
     public JwkTokenVerifier(Supplier<JwkKeys> keys, String issuer, Clock clock) {
+        this(kid -> keys.get().forKeyId(kid), issuer, clock);
+    }
+
+    /** With a key lookup by {@code kid} (which may reload a rotated key set on a miss). */
+    public JwkTokenVerifier(Function<String, Optional<Jwk>> keys, String issuer, Clock clock) {
         this.keys = keys;
         this.issuer = issuer;
         this.clock = clock;
@@ -56,7 +62,7 @@ public final class JwkTokenVerifier implements TokenVerifier {
             throw new TokenRejected("unsupported token algorithm");
         }
         String kid = jwt.keyId().orElseThrow(() -> new TokenRejected("token has no key id"));
-        Jwk key = keys.get().forKeyId(kid).orElseThrow(() -> new TokenRejected("unknown signing key"));
+        Jwk key = keys.apply(kid).orElseThrow(() -> new TokenRejected("unknown signing key"));
         if (!SigningKeys.ALGORITHM.equals(key.algorithm())
                 || !key.verifySignature(signed.getSignedBytes(), signed.getSignature())) {
             throw new TokenRejected("bad token signature");

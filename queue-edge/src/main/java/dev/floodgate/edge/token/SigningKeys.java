@@ -23,6 +23,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -42,6 +44,7 @@ public final class SigningKeys {
     private final JwkEC signingKey;
     private final JwkKeys verificationKeys;
     private final Map<String, Object> jwks;
+    private final List<String> kids;
 
     private SigningKeys(String currentKid, KeyPair current, List<ECPublicKey> publicKeys, List<String> kids) {
         this.currentKid = currentKid;
@@ -56,6 +59,7 @@ public final class SigningKeys {
         }
         this.verificationKeys = keys.build();
         this.jwks = Map.of("keys", List.copyOf(published));
+        this.kids = List.copyOf(kids);
     }
 
     /** A fresh key pair held only in memory (tests; a single instance without a database). */
@@ -67,6 +71,14 @@ public final class SigningKeys {
 
     /** Loads the shared keys from the {@code edge} schema, storing a new current key first if there is none. */
     public static SigningKeys loadOrCreate(DataSource dataSource) {
+        return loadOrCreate(dataSource, Instant.EPOCH);
+    }
+
+    /**
+     * As {@link #loadOrCreate(DataSource)}, leaving out keys retired before {@code retiredSince} (every token they
+     * signed has expired).
+     */
+    public static SigningKeys loadOrCreate(DataSource dataSource, Instant retiredSince) {
         try (Connection c = dataSource.getConnection()) {
             KeyPair candidate = newPair();
             try (PreparedStatement insert = c.prepareStatement("""
@@ -85,8 +97,9 @@ public final class SigningKeys {
             List<String> kids = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("""
                     select kid, slot, private_key_pkcs8, public_key_x509 from edge.signing_keys
-                    where algorithm = ? order by created_at, kid""")) {
+                    where algorithm = ? and (retired_at is null or retired_at > ?) order by created_at, kid""")) {
                 select.setString(1, ALGORITHM);
+                select.setTimestamp(2, Timestamp.from(retiredSince));
                 try (ResultSet rs = select.executeQuery()) {
                     KeyFactory factory = KeyFactory.getInstance("EC");
                     while (rs.next()) {
@@ -112,6 +125,47 @@ public final class SigningKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored signing key cannot be read", e);
         }
+    }
+
+    /**
+     * Rotation: a new key becomes current, the current one is retired at {@code now} (it keeps verifying until its
+     * tokens expire). Every edge signs with the new key once it reloads.
+     */
+    public static void rotate(DataSource dataSource, Instant now) {
+        KeyPair next = newPair();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement retire = c.prepareStatement(
+                    "update edge.signing_keys set slot = null, retired_at = ? where slot = ?");
+                 PreparedStatement insert = c.prepareStatement("""
+                         insert into edge.signing_keys (kid, slot, algorithm, private_key_pkcs8, public_key_x509,
+                         created_at) values (?, ?, ?, ?, ?, ?)""")) {
+                retire.setTimestamp(1, Timestamp.from(now));
+                retire.setString(2, CURRENT);
+                retire.executeUpdate();
+                insert.setString(1, thumbprint((ECPublicKey) next.getPublic()));
+                insert.setString(2, CURRENT);
+                insert.setString(3, ALGORITHM);
+                insert.setBytes(4, next.getPrivate().getEncoded());
+                insert.setBytes(5, next.getPublic().getEncoded());
+                insert.setTimestamp(6, Timestamp.from(now));
+                insert.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (Database.isUnavailable(e)) {
+                throw ApiException.unavailable("the database is not reachable");
+            }
+            throw new IllegalStateException("cannot rotate signing keys", e);
+        }
+    }
+
+    /** Key ids of the JWKS, oldest first. */
+    public List<String> kids() {
+        return kids;
     }
 
     public String currentKid() {

@@ -8,15 +8,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Signs the edge's tokens with the current key: ES256, {@code kid} in the header, issuer, audience, expiry. */
 public final class TokenIssuer {
-    private final SigningKeys keys;
+    private final Supplier<SigningKeys> keys;
     private final String issuer;
     private final Duration fanTtl;
     private final Clock clock;
 
     public TokenIssuer(SigningKeys keys, String issuer, Duration fanTtl, Clock clock) {
+        this(() -> keys, issuer, fanTtl, clock);
+    }
+
+    /** Signing with whatever key is current when a token is made (rotation). */
+    public TokenIssuer(Supplier<SigningKeys> keys, String issuer, Duration fanTtl, Clock clock) {
         this.keys = keys;
         this.issuer = issuer;
         this.fanTtl = fanTtl;
@@ -40,9 +46,10 @@ public final class TokenIssuer {
     }
 
     private IssuedToken sign(String subject, String audience, String eventId, Instant now, Instant expiresAt) {
+        SigningKeys current = keys.get();
         Jwt.Builder jwt = Jwt.builder()
                 .algorithm(SigningKeys.ALGORITHM)
-                .keyId(keys.currentKid())
+                .keyId(current.currentKid())
                 .type("JWT")
                 .issuer(issuer)
                 .subject(subject)
@@ -53,6 +60,6 @@ public final class TokenIssuer {
         if (eventId != null) {
             jwt.addPayloadClaim(Audiences.EVENT_CLAIM, eventId);
         }
-        return new IssuedToken(SignedJwt.sign(jwt.build(), keys.signingKey()).tokenContent(), expiresAt);
+        return new IssuedToken(SignedJwt.sign(jwt.build(), current.signingKey()).tokenContent(), expiresAt);
     }
 }

@@ -100,7 +100,8 @@ class HoldApiTest {
 
     @Test
     void anExpiredAdmissionIs401AndTheStatusSaysExpired() {
-        edge.clock.advance(Duration.ofMinutes(10));
+        // The window runs from the end of the admission's time bucket (window / 29): at most ~21 s more.
+        edge.clock.advance(Duration.ofMinutes(10).plusSeconds(21));
         assertThat(hold(admission, request("floor", 1, "req-1")).status()).isEqualTo(401);
         JsonNode status = edge.http.get("/api/events/" + eventId + "/queue", fan.auth()).json();
         assertThat(status.get("state").asText()).isEqualTo("ADMISSION_EXPIRED");
@@ -118,10 +119,22 @@ class HoldApiTest {
     @Test
     void moreThanTheStockLeftIs409() {
         hold(admission, request("floor", 4, "req-1"));
-        Http.Response res = hold(admission, request("floor", 2, "req-2"));
+        RunningEdge.SignedUp second = edge.signUp(); // the first fan is at the per-fan limit: another fan asks
+        edge.clock.advance(Duration.ofSeconds(5)); // the queue admits them
+        String otherFan = edge.admissionToken(second, eventId);
+        Http.Response res = hold(otherFan, request("floor", 2, "req-2"));
         assertThat(res.status()).isEqualTo(409);
         assertThat(res.error()).startsWith("sold out");
         assertThat(available()).isEqualTo(1);
+    }
+
+    @Test
+    void holdsInProgressCountTowardsThePerFanLimit() {
+        assertThat(hold(admission, request("floor", 3, "req-1")).status()).isEqualTo(201);
+        Http.Response res = hold(admission, request("floor", 2, "req-2"));
+        assertThat(res.status()).isEqualTo(409);
+        assertThat(res.error()).startsWith("at most 4 tickets per fan");
+        assertThat(available()).isEqualTo(2);
     }
 
     @Test

@@ -49,7 +49,8 @@ class QueueApiTest {
         Http.Response again = join(eventId, fan);
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(200);
-        assertThat(again.json().get("position").asLong()).isEqualTo(first.json().get("position").asLong());
+        assertThat(again.json().get("ticket").asLong()).isEqualTo(first.json().get("ticket").asLong());
+        assertThat(first.json().get("position").isNull()).isTrue();
         assertThat(first.json().get("state").asText()).isEqualTo("PRE_QUEUE");
     }
 
@@ -59,9 +60,9 @@ class QueueApiTest {
         edge.createEvent(eventId, 10, 2, 60, 1);   // one fan a second
         RunningEdge.SignedUp first = edge.signUp();
         RunningEdge.SignedUp second = edge.signUp();
+        edge.queueAction(eventId, "open");
         join(eventId, first);
         join(eventId, second);
-        edge.queueAction(eventId, "open");
 
         JsonNode admitted = status(eventId, first);
         assertThat(admitted.get("state").asText()).isEqualTo("ADMITTED");

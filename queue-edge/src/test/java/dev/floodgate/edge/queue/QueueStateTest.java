@@ -11,9 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueueStateTest {
     private static final long T0 = 1_000_000;
 
+    private static final long WINDOW = 600_000;
+
+    private static QueueState pre(String eventId, int rate, int batch) {
+        return QueueState.preQueue(eventId, rate, batch, 0, WINDOW, new byte[32]);
+    }
+
     /** 60 fans a minute in batches of 10: one batch every 10 s. */
     private static QueueState openWith(int fans) {
-        QueueState state = QueueState.preQueue("concert", 60, 10);
+        QueueState state = pre("concert", 60, 10);
         for (int i = 0; i < fans; i++) {
             state = state.withJoin();
         }
@@ -22,8 +28,8 @@ class QueueStateTest {
 
     @Test
     void batchIntervalIsBatchSizeOverRate() {
-        assertThat(QueueState.preQueue("e", 60, 10).batchIntervalMillis()).isEqualTo(10_000);
-        assertThat(QueueState.preQueue("e", 1_000_000, 1).batchIntervalMillis()).isEqualTo(1);
+        assertThat(pre("e", 60, 10).batchIntervalMillis()).isEqualTo(10_000);
+        assertThat(pre("e", 1_000_000, 1).batchIntervalMillis()).isEqualTo(1);
     }
 
     @Test
@@ -76,7 +82,7 @@ class QueueStateTest {
 
     @Test
     void aQueueNotOpenAdmitsNobody() {
-        QueueState pre = QueueState.preQueue("e", 60, 10).withJoin().withJoin();
+        QueueState pre = pre("e", 60, 10).withJoin().withJoin();
         assertThat(pre.advancedTo(T0 + 3_600_000).admittedUpTo()).isZero();
         QueueState paused = openWith(100).advancedTo(T0).movedTo(QueueStatus.PAUSED, T0 + 1);
         assertThat(paused.advancedTo(T0 + 3_600_000).admittedUpTo()).isEqualTo(10);
@@ -99,14 +105,14 @@ class QueueStateTest {
     @Test
     void newSettingsApplyFromNowAndTimeBeforeCountsAtTheOldRate() {
         QueueState state = openWith(1000).advancedTo(T0)
-                .withSettings(600, 100, T0 + 10_000);   // old: +10 at T0+10s; new: 100 every 10 s
+                .withSettings(600, 100, 0, T0 + 10_000);   // old: +10 at T0+10s; new: 100 every 10 s
         assertThat(state.admittedUpTo()).isEqualTo(20);
         assertThat(state.advancedTo(T0 + 20_000).admittedUpTo()).isEqualTo(120);
     }
 
     @Test
     void onlyAllowedMovesHappen() {
-        QueueState pre = QueueState.preQueue("e", 60, 10);
+        QueueState pre = pre("e", 60, 10);
         assertThat(pre.movedTo(QueueStatus.PAUSED, T0)).isNull();
         QueueState closed = pre.movedTo(QueueStatus.CLOSED, T0);
         assertThat(closed.status()).isEqualTo(QueueStatus.CLOSED);
@@ -116,6 +122,75 @@ class QueueStateTest {
 
     @Test
     void aClosedQueueTakesNoJoins() {
-        assertThat(QueueState.preQueue("e", 60, 10).movedTo(QueueStatus.CLOSED, T0).acceptsJoins()).isFalse();
+        assertThat(pre("e", 60, 10).movedTo(QueueStatus.CLOSED, T0).acceptsJoins()).isFalse();
+    }
+
+    @Test
+    void theCapOnActiveShoppersHoldsAdmissionUntilAdmissionsEnd() {
+        QueueState state = openWith(100).withSettings(60, 10, 15, T0).advancedTo(T0 + 60_000);
+        assertThat(state.admittedUpTo()).isEqualTo(15);
+        assertThat(state.active(T0 + 60_000)).isEqualTo(15);
+        long firstEnds = state.admissionEndsAt(1);
+        assertThat(firstEnds).isBetween(T0 + WINDOW, T0 + WINDOW + state.bucketMillis());
+        assertThat(state.advancedTo(firstEnds - 1).admittedUpTo()).isEqualTo(15);
+        QueueState later = state.advancedTo(firstEnds + 10_000);
+        assertThat(later.admittedUpTo()).isGreaterThan(15);
+        assertThat(later.active(firstEnds + 10_000)).isLessThanOrEqualTo(15);
+    }
+
+    @Test
+    void aFanWhoLeavesFreesTheirShopperSlotOnce() {
+        QueueState state = openWith(100).withSettings(60, 10, 10, T0).advancedTo(T0);
+        assertThat(state.active(T0)).isEqualTo(10);
+        QueueState left = state.withFinished(3, T0 + 1);
+        assertThat(left.active(T0 + 1)).isEqualTo(9);
+        assertThat(left.left()).isEqualTo(1);
+        assertThat(left.advancedTo(T0 + 10_000).admittedUpTo()).isEqualTo(11);
+    }
+
+    @Test
+    void stockThatCannotServeMoreFansStopsAdmissionAndReturningStockResumesIt() {
+        QueueState state = openWith(100).withStock(5, 0, 0).advancedTo(T0);
+        assertThat(state.admittedUpTo()).isEqualTo(5);
+        assertThat(state.advancedTo(T0 + 60_000).admittedUpTo()).isEqualTo(5);
+        QueueState soldOut = state.withStock(0, 5, 0);
+        assertThat(soldOut.soldOut()).isTrue();
+        assertThat(soldOut.acceptsJoins()).isFalse();
+        QueueState returned = soldOut.withStock(3, 2, 0).advancedTo(T0 + 600_000 + 60_000);
+        assertThat(returned.soldOut()).isFalse();
+        assertThat(returned.admittedUpTo()).isEqualTo(8);
+    }
+
+    @Test
+    void aScheduledQueueOpensByItselfAtItsTime() {
+        QueueState state = pre("e", 60, 10).withJoin().withJoin().withSchedule(T0 + 5_000);
+        assertThat(state.advancedTo(T0 + 4_999).opened()).isFalse();
+        QueueState open = state.advancedTo(T0 + 5_000);
+        assertThat(open.status()).isEqualTo(QueueStatus.OPEN);
+        assertThat(open.preQueueSize()).isEqualTo(2);
+        assertThat(open.admittedUpTo()).isEqualTo(2);
+    }
+
+    @Test
+    void theMeasuredRateFollowsWhatWasAdmittedNotTheSetting() {
+        QueueState state = openWith(1000).advancedTo(T0 + 59_999);
+        assertThat(state.admittedUpTo()).isEqualTo(60);
+        assertThat(state.measuredRatePerSecond(T0 + 60_000)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.05));
+        QueueState capped = openWith(1000).withSettings(60, 10, 10, T0).advancedTo(T0 + 59_999);
+        assertThat(capped.measuredRatePerSecond(T0 + 60_000)).isLessThan(0.2);
+    }
+
+    @Test
+    void admissionEndsAreKnownForEveryRunningAdmissionWithoutStoringFans() {
+        QueueState state = openWith(5000);
+        for (long t = T0; t <= T0 + 30 * 60_000; t += 10_000) {
+            state = state.advancedTo(t);
+            long now = t;
+            long newest = state.admittedUpTo();
+            assertThat(state.admissionEndsAt(newest)).isGreaterThan(now);
+            assertThat(state.admissionEndsAt(newest + 1)).isEqualTo(-1);
+        }
+        // Admitted half an hour ago: long over.
+        assertThat(state.admissionEndsAt(1)).isLessThan(T0 + 30 * 60_000);
     }
 }

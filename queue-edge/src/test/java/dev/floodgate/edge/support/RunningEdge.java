@@ -17,7 +17,7 @@ public final class RunningEdge implements AutoCloseable {
     public static final String OPERATOR = "operator";
     public static final String OPERATOR_PASSWORD = "test-operator-password";
 
-    public final MutableClock clock = MutableClock.startingNow();
+    public final MutableClock clock;
     public final Grid grid;
     public final EdgeServer server;
     public final Http http;
@@ -27,6 +27,12 @@ public final class RunningEdge implements AutoCloseable {
     }
 
     public RunningEdge(Engines engines, Map<String, String> extra) {
+        this(engines, extra, MutableClock.startingNow());
+    }
+
+    /** Several edges on one grid and database share one clock (each has its own server). */
+    public RunningEdge(Engines engines, Map<String, String> extra, MutableClock clock) {
+        this.clock = clock;
         Map<String, String> overrides = new HashMap<>(Map.of(
                 "server.port", "0",
                 "db.url", engines.jdbcUrl(),
@@ -36,6 +42,13 @@ public final class RunningEdge implements AutoCloseable {
                 "operator.username", OPERATOR,
                 "operator.password", OPERATOR_PASSWORD,
                 "admission.window-millis", "600000"));
+        // Tests call from one address and poll fast: limits out of the way unless a test sets its own.
+        overrides.putAll(Map.of(
+                "limits.per-address.per-second", "100000", "limits.per-address.burst", "100000",
+                "limits.join.per-second", "100000", "limits.join.burst", "100000",
+                "limits.status.per-second", "100000", "limits.status.burst", "100000",
+                "queue.stock-max-age-millis", "0",
+                "queue.stream.push-interval-millis", "50"));
         overrides.putAll(extra);
         this.grid = TestGrid.grid(clock);
         this.server = EdgeServer.start(ServiceConfig.load("queue-edge.yaml", overrides), grid, clock);
