@@ -120,22 +120,26 @@ public final class TokenVerifier {
         return token;
     }
 
-    /** Current keys; refetched when a token names a key we do not know (rotation), at most once per interval. */
+    /**
+     * Current keys; refetched when a token names a key we do not know (rotation), at most once per interval.
+     * Callers that arrive during a fetch wait for it rather than fail, so the first burst of requests is served.
+     */
     private JwkKeys keysFor(String kid) {
         JwkKeys current = keys;
-        boolean known = current != null && current.forKeyId(kid).isPresent();
-        long now = clock.millis();
-        if (!known && now - lastFetchMillis >= minRefreshInterval.toMillis()) {
-            synchronized (this) {
-                if (keys == current && clock.millis() - lastFetchMillis >= minRefreshInterval.toMillis()) {
-                    lastFetchMillis = clock.millis();
-                    try {
-                        keys = fetch();
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "cannot fetch JWKS from " + jwksUrl + ": " + e);
-                    }
+        if (current != null && current.forKeyId(kid).isPresent()) {
+            return current;
+        }
+        synchronized (this) {
+            current = keys;
+            boolean known = current != null && current.forKeyId(kid).isPresent();
+            if (!known && clock.millis() - lastFetchMillis >= minRefreshInterval.toMillis()) {
+                lastFetchMillis = clock.millis();
+                try {
+                    current = fetch();
+                    keys = current;
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot fetch JWKS from " + jwksUrl + ": " + e);
                 }
-                current = keys;
             }
         }
         if (current == null) {
