@@ -1,0 +1,119 @@
+package dev.floodgate.edge.bench;
+
+import dev.floodgate.edge.support.Http;
+import dev.floodgate.edge.support.RunningEdge;
+import dev.floodgate.edge.support.TestGrid;
+import dev.floodgate.edge.token.SigningKeys;
+import dev.floodgate.edge.token.TokenIssuer;
+import dev.floodgate.engines.fixture.Engines;
+import dev.floodgate.engines.fixture.SharedEngines;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Status and join requests per second against a Helidon hello-world endpoint, in one run, with wrk on loopback.
+ * Not part of the normal build: {@code -Dbench=true -Dtest=QueueBenchmark} (see docs/benchmarks.md, issue 5).
+ * The edge runs with the real grid member, PostgreSQL, token checks (ES256, cached after the first use of a
+ * token) and rate limits evaluated (set high enough not to refuse: the benchmark is one client address).
+ */
+@ExtendWith(SharedEngines.class)
+@EnabledIfSystemProperty(named = "bench", matches = "true")
+class QueueBenchmark {
+    static final int FANS = Integer.getInteger("bench.fans", 2_000);
+    static final int JOINERS = Integer.getInteger("bench.joiners", 40_000);
+    static final String DURATION = System.getProperty("bench.duration", "10s");
+    static final String CONNECTIONS = System.getProperty("bench.connections", "64");
+
+    @Test
+    void statusAndJoinAgainstHelloWorld(Engines engines) throws Exception {
+        Path dir = Files.createTempDirectory("queue-bench");
+        WebServer hello = WebServer.builder().host("127.0.0.1").port(0)
+                .routing(r -> r.get("/hello", (req, res) -> res.send("hello"))).build().start();
+        try (RunningEdge edge = new RunningEdge(engines, Map.of(
+                "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000"))) {
+            String eventId = TestGrid.uniqueEventId("bench");
+            edge.createEvent(eventId, 1_000_000, 4, 1, 1);   // one fan a minute: everybody waits
+            edge.queueAction(eventId, "open");
+
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(engines.jdbcUrl());
+            ds.setUser(engines.user());
+            ds.setPassword(engines.password());
+            TokenIssuer issuer = new TokenIssuer(SigningKeys.loadOrCreate(ds), "floodgate-queue-edge",
+                    Duration.ofHours(1), Clock.systemUTC());
+            List<String> waiting = new ArrayList<>();
+            for (int i = 0; i < FANS; i++) {
+                String token = issuer.fanToken(UUID.randomUUID().toString()).token();
+                Http.Response joined = edge.http.post("/api/events/" + eventId + "/queue", null, Http.bearer(token));
+                if (joined.status() != 201) {
+                    throw new AssertionError(joined.body());
+                }
+                waiting.add(token);
+            }
+            List<String> joiners = new ArrayList<>();
+            for (int i = 0; i < JOINERS; i++) {
+                joiners.add(issuer.fanToken(UUID.randomUUID().toString()).token());
+            }
+            Path waitingFile = Files.write(dir.resolve("waiting.txt"), waiting, StandardCharsets.US_ASCII);
+            Path joinersFile = Files.write(dir.resolve("joiners.txt"), joiners, StandardCharsets.US_ASCII);
+
+            String helloUrl = "http://127.0.0.1:" + hello.port() + "/hello";
+            String queueUrl = edge.server.url() + "/api/events/" + eventId + "/queue";
+            wrk("warm-up hello", helloUrl, null, "GET", "3s");
+            wrk("warm-up status", queueUrl, waitingFile, "GET", "3s");
+            wrk("hello-world GET /hello", helloUrl, null, "GET", DURATION);
+            wrk("status GET /api/events/{id}/queue", queueUrl, waitingFile, "GET", DURATION);
+            wrk("join POST /api/events/{id}/queue (new fans, then rejoins)", queueUrl, joinersFile, "POST", DURATION);
+            Http.Response figures = edge.http.get("/api/operator/events/" + eventId + "/figures",
+                    edge.operatorAuth());
+            System.out.println("BENCH figures after run: " + figures.body());
+        } finally {
+            hello.stop();
+        }
+    }
+
+    private static void wrk(String label, String url, Path tokens, String method, String duration)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("wrk", "-t2", "-c" + CONNECTIONS, "-d" + duration, "--latency"));
+        if (tokens != null) {
+            Path script = Files.writeString(Files.createTempFile("bench", ".lua"), """
+                    local tokens = {}
+                    for line in io.lines("%s") do tokens[#tokens + 1] = line end
+                    local counter = 0
+                    local threadIndex = 0
+                    function setup(thread)
+                      thread:set("offset", threadIndex)
+                      threadIndex = threadIndex + 1
+                    end
+                    request = function()
+                      counter = counter + 1
+                      local i = ((counter * 2 + offset) %% #tokens) + 1
+                      return wrk.format("%s", nil, {["Authorization"] = "Bearer " .. tokens[i]}, nil)
+                    end
+                    function done(summary, latency, requests)
+                      io.write(string.format("non-2xx/3xx: %%d\\n", summary.errors.status))
+                    end
+                    """.formatted(tokens, method));
+            cmd.addAll(List.of("-s", script.toString()));
+        }
+        cmd.add(url);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        System.out.println("BENCH === " + label + " ===\n" + out);
+    }
+}
