@@ -8,6 +8,7 @@ import dev.floodgate.grid.queue.QueueStatus;
 import dev.floodgate.edge.queue.WaitingRoom;
 import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.inventory.CapacityChange;
 import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.inventory.StockCounters;
 import io.helidon.webserver.http.HttpRouting;
@@ -43,6 +44,21 @@ public final class OperatorRoutes {
         routing.put("/api/operator/events/{eventId}/queue/settings", this::settings);
         routing.put("/api/operator/events/{eventId}/queue/schedule", this::schedule);
         routing.get("/api/operator/events/{eventId}/figures", this::figures);
+        routing.put("/api/operator/events/{eventId}/categories/{categoryId}", this::changeCapacity);
+    }
+
+    /** Capacity can be raised at any time, and lowered only down to what is held or sold (409 names the minimum). */
+    private void changeCapacity(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String categoryId = Ids.slug(req.path().pathParameters().get("categoryId"), "categoryId");
+        CapacityEdit body = JsonHttp.read(req, CapacityEdit.class, 256);
+        CapacityChange change = inventory.changeCapacity(eventId, categoryId, body.capacity());
+        switch (change.outcome()) {
+            case DONE -> JsonHttp.ok(res, change.counters());
+            case NOT_FOUND -> throw ApiException.notFound("no such event or category");
+            case TOO_LOW -> throw ApiException.of(409, "capacity cannot go below " + change.minimum()
+                    + " (units held or sold)", "capacity");
+        }
     }
 
     private void createEvent(ServerRequest req, ServerResponse res) {

@@ -174,4 +174,28 @@ class OperatorApiTest {
         assertThat(figures.get("sold").asInt()).isZero();
         assertThat(figures.get("capacity").asInt()).isEqualTo(50);
     }
+
+    @Test
+    void capacityCanBeRaisedAndLoweredButNotBelowWhatIsHeldOrSold() {
+        String eventId = TestGrid.uniqueEventId("op");
+        assertThat(edge.http.post("/api/operator/events", event(eventId, 100), edge.operatorAuth()).status())
+                .isEqualTo(201);
+        String path = "/api/operator/events/" + eventId + "/categories/floor";
+
+        Http.Response raised = edge.http.put(path, Map.of("capacity", 150), edge.operatorAuth());
+        assertThat(raised.status()).isEqualTo(200);
+        assertThat(raised.json().get("capacity").asInt()).isEqualTo(150);
+        assertThat(raised.json().get("available").asInt()).isEqualTo(150);
+
+        Http.Response lowered = edge.http.put(path, Map.of("capacity", 40), edge.operatorAuth());
+        assertThat(lowered.status()).isEqualTo(200);
+        assertThat(lowered.json().get("available").asInt()).isEqualTo(40);
+
+        Http.Response negative = edge.http.put(path, Map.of("capacity", -1), edge.operatorAuth());
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().at("/errors/0/field").asText()).isEqualTo("capacity");
+        assertThat(edge.http.put("/api/operator/events/" + eventId + "/categories/nope", Map.of("capacity", 5),
+                edge.operatorAuth()).status()).isEqualTo(404);
+        assertThat(edge.http.put(path, Map.of("capacity", 5), null).status()).isEqualTo(401);
+    }
 }
