@@ -9,6 +9,7 @@ import dev.floodgate.checkout.outbox.OutboxRelay;
 import dev.floodgate.contracts.payment.Topics;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
+import dev.floodgate.runtime.Cors;
 import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
@@ -87,9 +88,8 @@ public final class CheckoutServer implements AutoCloseable {
                     ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000), clock, wake::wakeUp);
             OrderRoutes routes = new OrderRoutes(orders, store, tokens,
                     config.get("checkout.max-body-bytes").asInt().orElse(4096));
-            WebServer server = Servers.start(config.get("server"), routes::register, List.of(
-                    Database.healthCheck(dataSource, "database"),
-                    check("grid", grid::isRunning)));
+            WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")), routes::register,
+                    List.of(Database.healthCheck(dataSource, "database"), check("grid", grid::isRunning)));
             return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid);
         } catch (RuntimeException | PulsarClientException e) {
             if (relay != null) {

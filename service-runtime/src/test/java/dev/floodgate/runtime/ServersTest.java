@@ -5,7 +5,9 @@ import dev.floodgate.contracts.http.JsonHttp;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
@@ -43,6 +45,10 @@ class ServersTest {
                 })
                 .get("/boom", (req, res) -> {
                     throw new IllegalStateException("secret internals");
+                })
+                .get("/cached", (req, res) -> {
+                    // What Helidon's static content does for a conditional GET of an unchanged file.
+                    throw new HttpException("not modified", Status.NOT_MODIFIED_304, true);
                 }), List.of());
         client = WebClient.builder().baseUri("http://127.0.0.1:" + server.port()).build();
     }
@@ -128,6 +134,13 @@ class ServersTest {
         try (HttpClientResponse res = client.get("/boom").request()) {
             assertThat(res.status().code()).isEqualTo(500);
             assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"internal error\"}]}");
+        }
+    }
+
+    @Test
+    void aThrown304IsAnsweredAsNotModifiedNotAsAnError() {
+        try (HttpClientResponse res = client.get("/cached").request()) {
+            assertThat(res.status().code()).isEqualTo(304);
         }
     }
 

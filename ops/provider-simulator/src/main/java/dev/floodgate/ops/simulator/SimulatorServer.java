@@ -6,6 +6,7 @@ import dev.floodgate.ops.simulator.Api.ChargeList;
 import dev.floodgate.ops.simulator.Api.ChargeRequest;
 import dev.floodgate.ops.simulator.Api.PaymentMethod;
 import dev.floodgate.ops.simulator.Api.PaymentMethodRequest;
+import dev.floodgate.runtime.Cors;
 import dev.floodgate.runtime.Servers;
 import io.helidon.config.Config;
 import io.helidon.http.HeaderName;
@@ -55,7 +56,8 @@ import java.util.Map;
  * {@code /observe/health} and {@code /observe/metrics}.
  *
  * <h3>Configuration (classpath {@code provider-simulator.yaml})</h3>
- * {@code server.port}, {@code server.host}, {@code simulator.max-charges}, {@code simulator.max-payment-methods},
+ * {@code server.port}, {@code server.host}, {@code cors.allowed-origins}, {@code simulator.max-charges},
+ * {@code simulator.max-payment-methods},
  * {@code simulator.faults.*} (see {@link Faults.Plan}), {@code simulator.chaos.*} (see {@link Chaos.Plan}),
  * {@code simulator.webhooks.*} (see {@link Webhooks.Settings}).
  */
@@ -97,7 +99,7 @@ public final class SimulatorServer implements AutoCloseable {
         Chaos chaos = new Chaos();
         chaos.set(Chaos.Plan.from(config.get("simulator.chaos")));
         Webhooks webhooks = new Webhooks(Webhooks.Settings.from(config.get("simulator.webhooks")), Clock.systemUTC());
-        WebServer server = Servers.start(config.get("server"),
+        WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")),
                 routing -> routes(routing, ledger, faults, chaos, webhooks), List.of());
         SimulatorServer simulator = new SimulatorServer(server, ledger, faults, chaos, webhooks);
         LOG.log(System.Logger.Level.INFO, "SIMULATOR: payment-provider simulator (not a real processor) listening on "
