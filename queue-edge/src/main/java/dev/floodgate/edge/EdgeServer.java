@@ -23,6 +23,7 @@ import dev.floodgate.edge.token.KeyRing;
 import dev.floodgate.edge.token.KeyRoutes;
 import dev.floodgate.edge.token.TokenGuard;
 import dev.floodgate.edge.token.TokenIssuer;
+import dev.floodgate.edge.web.WebRoutes;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
@@ -126,6 +127,7 @@ public final class EdgeServer implements AutoCloseable {
             OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
                     settings.queueDefaults());
 
+            WebRoutes web = WebRoutes.from(config.get("web"));
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");
@@ -137,6 +139,7 @@ public final class EdgeServer implements AutoCloseable {
                 queue.routes(routing);
                 holds.routes(routing);
                 events.routes(routing);
+                web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), gridCheck(grid)));
             return new EdgeServer(server, dataSource, grid, owned, keys, streams);
         } catch (RuntimeException e) {

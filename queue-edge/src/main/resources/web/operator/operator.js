@@ -1,0 +1,358 @@
+// The operator page: live figures per event, queue controls, queue settings, new events.
+// Credentials live in this module's memory only (never in storage) and go out as HTTP Basic.
+import { api, h, $, showError, clearError, busy, count, dateTime, announce, ApiError } from '../common.js';
+
+const REFRESH_MS = 2000;
+const EVENTS_EVERY = 5; // re-read the event list every 5th refresh (10 s) to pick up events created elsewhere
+
+const STATUS_LABEL = { PRE_QUEUE: 'Not open yet', OPEN: 'Open', PAUSED: 'Paused', CLOSED: 'Closed' };
+const ACTIONS = [
+  { action: 'open', label: 'Open', allowed: ['PRE_QUEUE'] },
+  { action: 'pause', label: 'Pause', allowed: ['OPEN'] },
+  { action: 'resume', label: 'Resume', allowed: ['PAUSED'] },
+  { action: 'close', label: 'Close', allowed: ['PRE_QUEUE', 'OPEN', 'PAUSED'], danger: true },
+];
+
+let credentials = null;     // {user, auth}
+let events = [];
+const cards = new Map();    // eventId -> {root, refs...}
+const knownSettings = new Map(); // eventId -> {ratePerMinute, batchSize}, as last answered by the API
+let timer = null;
+let ticks = 0;
+let refreshing = false;
+
+const announcer = () => $('#announcer');
+const op = (path, options = {}) => api(`/api/operator${path}`, { ...options, auth: credentials.auth, service: 'the operator API' });
+
+$('#login-form').addEventListener('submit', signIn);
+$('#sign-out').addEventListener('click', () => signOut('Signed out.'));
+$('#add-category').addEventListener('click', () => addCategoryRow(true));
+$('#create-form').addEventListener('submit', createEvent);
+addCategoryRow(false);
+$('#op-user').focus();
+
+// ---- sign-in ----
+async function signIn(ev) {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  clearError($('#login-error'), form);
+  const user = $('#op-user').value.trim();
+  const password = $('#op-password').value;
+  credentials = { user, auth: `Basic ${base64(`${user}:${password}`)}` };
+  try {
+    await busy(form, 'Checking…', async () => {
+      events = await api('/api/events', { service: 'the event list' });
+      // The operator API has no "who am I": reading one event's figures checks the credentials.
+      if (events.length) await op(`/events/${encodeURIComponent(events[0].eventId)}/figures`);
+    });
+  } catch (err) {
+    credentials = null;
+    showError($('#login-error'), err.status === 401 ? new Error('Wrong username or password.') : err, form);
+    return;
+  }
+  $('#op-password').value = '';
+  $('#login').hidden = true;
+  $('#console').hidden = false;
+  $('#who').hidden = false;
+  $('#who-name').textContent = user;
+  announce(announcer(), events.length ? `Signed in as ${user}.`
+    : `Signed in as ${user}. There are no events yet, so your credentials are checked when you create one.`);
+  renderEvents();
+  refresh();
+  timer = setInterval(refresh, REFRESH_MS);
+}
+
+function signOut(message) {
+  clearInterval(timer);
+  timer = null;
+  credentials = null;
+  cards.clear();
+  $('#event-list').replaceChildren();
+  $('#console').hidden = true;
+  $('#who').hidden = true;
+  $('#login').hidden = false;
+  if (message) announce(announcer(), message);
+  $('#op-user').focus();
+}
+
+function rejected(err) {
+  if (err instanceof ApiError && err.status === 401) {
+    signOut('The operator API refused the credentials. Sign in again.');
+    return true;
+  }
+  return false;
+}
+
+function base64(text) {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+// ---- events and live figures ----
+async function refresh() {
+  if (!credentials || refreshing) return;
+  refreshing = true;
+  try {
+    if (ticks++ % EVENTS_EVERY === 0) {
+      events = await api('/api/events', { service: 'the event list' });
+      renderEvents();
+    }
+    await Promise.all(events.map(async (e) => {
+      const card = cards.get(e.eventId);
+      try {
+        const f = await op(`/events/${encodeURIComponent(e.eventId)}/figures`);
+        clearError(card.figuresError);
+        updateFigures(card, f);
+      } catch (err) {
+        if (!rejected(err)) showError(card.figuresError, err);
+      }
+    }));
+    clearError($('#events-error'));
+    $('#refreshed').textContent = `Live figures refresh every 2 seconds · last ${new Date().toLocaleTimeString()}`;
+  } catch (err) {
+    if (!rejected(err)) showError($('#events-error'), err);
+  } finally {
+    refreshing = false;
+  }
+}
+
+function renderEvents() {
+  const list = $('#event-list');
+  if (!events.length) {
+    list.replaceChildren(h('p', { class: 'card empty' }, 'No events yet. Create one below.'));
+    cards.clear();
+    return;
+  }
+  // Cards are built once and updated in place, so a refresh never steals focus from a form field.
+  const wanted = new Set(events.map((e) => e.eventId));
+  for (const id of [...cards.keys()]) if (!wanted.has(id)) cards.delete(id);
+  const roots = events.map((e) => {
+    if (!cards.has(e.eventId)) cards.set(e.eventId, buildCard(e));
+    return cards.get(e.eventId).root;
+  });
+  // Touch the list only when it changed: re-inserting a card would take the focus out of its form.
+  const same = roots.length === list.children.length && roots.every((r, i) => list.children[i] === r);
+  if (!same) list.replaceChildren(...roots);
+}
+
+function stat(label) {
+  const dd = h('dd', {}, '—');
+  return { el: h('div', {}, h('dt', {}, label), dd), dd };
+}
+
+function buildCard(e) {
+  const badge = h('span', { class: 'badge' }, '…');
+  const stats = Object.fromEntries(['Joined', 'Waiting', 'Admitted', 'Shopping now', 'Admitted / min',
+    'Capacity', 'Available', 'Held', 'Sold']
+    .map((k) => [k, stat(k)]));
+  const sold = h('span', { class: 'sold' });
+  const held = h('span', { class: 'held' });
+  const figuresError = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const actionError = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const buttons = ACTIONS.map((a) => h('button', {
+    type: 'button', class: `btn small ${a.danger ? 'danger' : 'secondary'}`, disabled: true,
+    onclick: () => queueAction(e, a.action),
+  }, a.label));
+  const current = h('p', { class: 'hint', style: 'margin:0 0 10px' });
+  const rateId = `rate-${e.eventId}`;
+  const batchId = `batch-${e.eventId}`;
+  const settingsForm = h('form', { novalidate: true, 'aria-label': `Queue settings for ${e.name}` },
+    h('h4', { style: 'margin:18px 0 4px' }, 'Admission rate'),
+    current,
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: rateId }, 'Fans per minute'),
+        h('input', { id: rateId, name: 'ratePerMinute', type: 'number', min: 1, max: 1000000, required: true })),
+      h('div', { class: 'field' }, h('label', { for: batchId }, 'Batch size'),
+        h('input', { id: batchId, name: 'batchSize', type: 'number', min: 1, max: 10000, required: true }))),
+    h('button', { type: 'submit', class: 'btn small' }, 'Apply'));
+  const card = {
+    root: h('article', { class: 'card', 'aria-labelledby': `t-${e.eventId}` },
+      h('div', { class: 'card-head' },
+        h('div', {},
+          h('h3', { id: `t-${e.eventId}` }, e.name),
+          h('p', { class: 'muted small', style: 'margin:0' }, h('code', {}, e.eventId), ` · ${dateTime(e.startsAt)}`)),
+        badge),
+      figuresError,
+      h('p', { class: 'group-label', id: `q-${e.eventId}` }, 'Queue'),
+      h('dl', { class: 'stats three compact', 'aria-labelledby': `q-${e.eventId}` },
+        ['Joined', 'Waiting', 'Admitted', 'Shopping now', 'Admitted / min'].map((k) => stats[k].el)),
+      h('p', { class: 'group-label', id: `s-${e.eventId}` }, 'Seats'),
+      h('dl', { class: 'stats four compact', 'aria-labelledby': `s-${e.eventId}` },
+        ['Capacity', 'Available', 'Held', 'Sold'].map((k) => stats[k].el)),
+      h('div', { class: 'stockbar', 'aria-hidden': 'true' }, sold, held),
+      h('p', { class: 'legend' },
+        h('span', {}, h('i', { style: 'background:var(--primary)' }), 'sold'),
+        h('span', {}, h('i', { style: 'background:#f0a92b' }), 'held'),
+        h('span', {}, h('i', { style: 'background:var(--surface-2);outline:1px solid var(--border)' }), 'available')),
+      h('h4', { style: 'margin:16px 0 8px' }, 'Queue controls'),
+      actionError,
+      h('div', { class: 'actions', style: 'margin-top:0', role: 'group', 'aria-label': `Queue controls for ${e.name}` }, buttons),
+      settingsForm),
+    badge, stats, sold, held, figuresError, actionError, buttons, current, settingsForm, status: null, event: e,
+  };
+  settingsForm.addEventListener('submit', (ev) => applySettings(ev, card));
+  renderSettings(card);
+  return card;
+}
+
+function updateFigures(card, f) {
+  card.status = f.queueStatus;
+  card.badge.className = `badge ${f.queueStatus}`;
+  card.badge.textContent = STATUS_LABEL[f.queueStatus] || f.queueStatus;
+  const values = { Joined: f.joined, Waiting: f.waiting, Admitted: f.admitted, 'Shopping now': f.activeShoppers,
+    'Admitted / min': f.measuredRatePerMinute, Capacity: f.capacity, Available: f.available, Held: f.held, Sold: f.sold };
+  for (const [k, v] of Object.entries(values)) {
+    card.stats[k].dd.textContent = v === undefined || v === null ? '—' : count(Math.round(v));
+  }
+  const cap = f.capacity || 1;
+  card.sold.style.width = `${(f.sold / cap) * 100}%`;
+  card.held.style.width = `${(f.held / cap) * 100}%`;
+  ACTIONS.forEach((a, i) => { card.buttons[i].disabled = !a.allowed.includes(f.queueStatus); });
+}
+
+function renderSettings(card) {
+  const s = knownSettings.get(card.event.eventId);
+  card.current.textContent = s
+    ? `Now: ${count(s.ratePerMinute)} fans per minute, in batches of ${count(s.batchSize)}.`
+    : 'The figures do not include the current rate; it shows here after you change it or the queue.';
+  if (s) {
+    const [rate, batch] = card.settingsForm.querySelectorAll('input');
+    if (document.activeElement !== rate && !rate.value) rate.value = s.ratePerMinute;
+    if (document.activeElement !== batch && !batch.value) batch.value = s.batchSize;
+  }
+}
+
+async function queueAction(e, action) {
+  const card = cards.get(e.eventId);
+  if (action === 'close' && !confirm(`Close the queue for ${e.name}? Nobody can join or be let in afterwards.`)) return;
+  clearError(card.actionError);
+  card.buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const q = await op(`/events/${encodeURIComponent(e.eventId)}/queue/${action}`, { method: 'POST' });
+    knownSettings.set(e.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize });
+    renderSettings(card);
+    announce(announcer(), `${e.name}: queue is now ${STATUS_LABEL[q.status] || q.status}.`);
+  } catch (err) {
+    if (!rejected(err)) showError(card.actionError, err);
+  } finally {
+    refresh();
+  }
+}
+
+async function applySettings(ev, card) {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  clearError(card.actionError, form);
+  const [rate, batch] = form.querySelectorAll('input');
+  const body = { ratePerMinute: Number(rate.value), batchSize: Number(batch.value) };
+  if (!rate.value || !batch.value) {
+    showError(card.actionError, new Error('Give both the fans per minute and the batch size.'));
+    return;
+  }
+  try {
+    const q = await busy(form, 'Applying…', () => op(`/events/${encodeURIComponent(card.event.eventId)}/queue/settings`,
+      { method: 'PUT', body }));
+    knownSettings.set(card.event.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize });
+    renderSettings(card);
+    announce(announcer(), `${card.event.name}: ${count(q.ratePerMinute)} fans per minute, batches of ${count(q.batchSize)}.`);
+  } catch (err) {
+    if (!rejected(err)) showError(card.actionError, err, form);
+  }
+}
+
+// ---- creating an event ----
+function addCategoryRow(focus) {
+  const box = $('#categories');
+  const n = box.children.length;
+  const id = (k) => `cat-${n}-${k}`;
+  const field = (k, label, attrs) => h('div', { class: 'field' }, h('label', { for: id(k) }, label),
+    h('input', { id: id(k), name: k, 'data-field': `categories[${n}].${k}`, required: true, ...attrs }));
+  const row = h('fieldset', { class: 'category' },
+    h('legend', {}, `Category ${n + 1}`),
+    h('div', { class: 'row' },
+      field('categoryId', 'Category id', { placeholder: 'standing', autocapitalize: 'none', spellcheck: 'false' }),
+      field('name', 'Name', { placeholder: 'Standing', maxlength: 200 })),
+    h('div', { class: 'row' },
+      field('capacity', 'Capacity', { type: 'number', min: 0 }),
+      field('price', 'Price', { type: 'number', min: '0.01', step: '0.01', inputmode: 'decimal', 'data-field': `categories[${n}].priceMinor` }),
+      field('currency', 'Currency', { value: 'EUR', maxlength: 3, autocapitalize: 'characters' })),
+    n > 0 ? h('div', { class: 'actions', style: 'margin:0 0 10px' },
+      h('button', { type: 'button', class: 'btn danger small', onclick: () => { row.remove(); renumber(); } },
+        `Remove category ${n + 1}`)) : null);
+  box.append(row);
+  if (focus) row.querySelector('input').focus();
+}
+
+function renumber() {
+  // Keep legends, ids and error field names in step with the rows that are left.
+  [...$('#categories').children].forEach((row, i) => {
+    row.querySelector('legend').textContent = `Category ${i + 1}`;
+    row.querySelectorAll('input').forEach((input) => {
+      const k = input.name;
+      input.id = `cat-${i}-${k}`;
+      input.previousElementSibling.setAttribute('for', input.id);
+      input.dataset.field = `categories[${i}].${k === 'price' ? 'priceMinor' : k}`;
+    });
+    const remove = row.querySelector('.actions button');
+    if (remove) remove.textContent = `Remove category ${i + 1}`;
+  });
+}
+
+function minorUnits(amount, currency) {
+  let digits = 2;
+  try { digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits; } catch { /* 2 */ }
+  return Math.round(Number(amount) * 10 ** digits);
+}
+
+async function createEvent(ev) {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  const errorBox = $('#create-error');
+  clearError(errorBox, form);
+  const value = (sel) => $(sel).value.trim();
+  const startsAt = new Date(value('#c-starts'));
+  if (Number.isNaN(startsAt.getTime())) {
+    $('#c-starts').setAttribute('aria-invalid', 'true');
+    showError(errorBox, new Error('startsAt: pick a date and time.'));
+    return;
+  }
+  const rate = value('#c-rate');
+  const batch = value('#c-batch');
+  if (!!rate !== !!batch) {
+    showError(errorBox, new Error('Queue: give both the fans per minute and the batch size, or neither.'));
+    return;
+  }
+  const body = {
+    eventId: value('#c-id'),
+    name: value('#c-name'),
+    startsAt: startsAt.toISOString(),
+    maxPerFan: Number(value('#c-max')),
+    holdTtlSeconds: Number(value('#c-ttl')),
+    categories: [...$('#categories').children].map((row) => {
+      const v = (k) => row.querySelector(`[name="${k}"]`).value.trim();
+      const currency = v('currency').toUpperCase();
+      return { categoryId: v('categoryId'), name: v('name'), capacity: Number(v('capacity')),
+        priceMinor: minorUnits(v('price'), currency), currency };
+    }),
+  };
+  if (rate) body.queue = { ratePerMinute: Number(rate), batchSize: Number(batch) };
+  try {
+    const created = await busy(form, 'Creating…', () => op('/events', { method: 'POST', body }));
+    if (created.queue) {
+      knownSettings.set(created.eventId, { ratePerMinute: created.queue.ratePerMinute, batchSize: created.queue.batchSize });
+    }
+    form.reset();
+    $('#categories').replaceChildren();
+    addCategoryRow(false);
+    announce(announcer(), `Event ${created.eventId} created. Its queue is not open yet: press Open when you are ready.`);
+    events = await api('/api/events', { service: 'the event list' });
+    renderEvents();
+    refresh();
+    const card = cards.get(created.eventId);
+    if (card) card.root.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  } catch (err) {
+    if (!rejected(err)) {
+      showError(errorBox, err, form);
+      errorBox.scrollIntoView({ block: 'center' });
+    }
+  }
+}
