@@ -26,9 +26,12 @@ import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.edge.web.WebRoutes;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.grid.Grid;
+import dev.floodgate.grid.GridRebuild;
+import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Servers;
+import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -102,6 +105,14 @@ public final class EdgeServer implements AutoCloseable {
         QueueStreams streams = null;
         try {
             Database.migrate(dataSource, SCHEMA);
+            // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
+            // is rebuilt from there: sold and awaiting-payment orders stay taken, holds without an order are gone.
+            grid.catalog().persistTo(CatalogStore.migrate(dataSource));
+            GridRebuild.Report rebuilt = GridRebuild.rebuild(grid, dataSource,
+                    ServiceConfig.millis(config.get("grid.rebuild-checkout-hold-millis"), 900_000), clock);
+            if (rebuilt.categoriesRebuilt() > 0) {
+                LOG.log(System.Logger.Level.INFO, "grid rebuilt from PostgreSQL: " + rebuilt);
+            }
             // A retired key verifies as long as a token it signed can be valid: the longest lifetime plus slack.
             keys = new KeyRing(dataSource, clock, settings.fanTokenTtl().plus(settings.admissionWindow().multipliedBy(2)),
                     settings.keyReload());
@@ -113,6 +124,12 @@ public final class EdgeServer implements AutoCloseable {
             WaitingRoom room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
                     StockSource.cached(grid.catalog(), grid.inventory(), settings.stockMaxAge()),
                     settings.holdReturnShare());
+            // After a cold grid, every event of the catalog gets its queue back, not yet open: positions lived only
+            // in the grid, so fans join again and the operator chooses when to reopen. Create-if-absent otherwise.
+            for (var event : grid.catalog().all()) {
+                room.create(event.eventId(), settings.queueDefaults().ratePerMinute(),
+                        settings.queueDefaults().batchSize());
+            }
             streams = new QueueStreams(room, issuer, metrics, grid.hazelcast(), settings.pushInterval(),
                     settings.streamHeartbeat(), settings.streamMaxLifetime(), settings.maxStreams());
             Passwords passwords = new Passwords(settings.maxConcurrentPasswordHashes(), settings.passwordHashWait());
@@ -126,8 +143,8 @@ public final class EdgeServer implements AutoCloseable {
             HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard);
             OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
                     settings.queueDefaults());
-
             WebRoutes web = WebRoutes.from(config.get("web"));
+
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");

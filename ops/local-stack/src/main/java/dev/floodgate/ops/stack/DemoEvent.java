@@ -13,7 +13,8 @@ import java.util.Base64;
 
 /**
  * Creates the demo event through the operator API, as an operator would, and opens its queue, so a newcomer can
- * click or curl through at once. An event that already exists (a second start on the same data) is left as it is.
+ * click or curl through at once. An event that already exists (a second start on the same data) keeps its stock;
+ * its queue is opened again if a cold grid left it closed.
  */
 final class DemoEvent {
     static final String EVENT_ID = "demo-drop";
@@ -36,16 +37,14 @@ final class DemoEvent {
                 .header(HeaderNames.AUTHORIZATION, auth).header(HeaderNames.CONTENT_TYPE, "application/json")
                 .submit(body)) {
             int code = res.status().code();
-            if (code == 409) {
-                return;
-            }
-            if (code != 201) {
+            if (code != 201 && code != 409) {
                 throw new IllegalStateException("creating the demo event failed: " + code + " " + res.as(String.class));
             }
         }
         try (HttpClientResponse res = client.method(Method.POST).path("/api/operator/events/" + EVENT_ID + "/queue/open")
                 .header(HeaderNames.AUTHORIZATION, auth).request()) {
-            if (res.status().code() != 200) {
+            // 409: already open from an earlier start on the same data.
+            if (res.status().code() != 200 && res.status().code() != 409) {
                 throw new IllegalStateException("opening the demo queue failed: " + res.status().code() + " "
                         + res.as(String.class));
             }

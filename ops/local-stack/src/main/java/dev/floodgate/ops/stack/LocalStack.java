@@ -133,10 +133,15 @@ public final class LocalStack implements AutoCloseable {
         // their URLs and they must allow its origin, so every such port is fixed before anything starts.
         int edgePort = portOrFree(s.edgePort());
         int checkoutPort = portOrFree(s.checkoutPort());
+        int workerPort = portOrFree(s.workerPort());
         String pageOrigins = "http://127.0.0.1:" + edgePort + ",http://localhost:" + edgePort;
+        // The simulator signs its payment callbacks to the worker with a secret only the two of them know.
+        String webhookSecret = newSecret();
         simulator = step("payment-provider simulator", () -> SimulatorServer.start(ServiceConfig.load(
                 "provider-simulator.yaml", Map.of("server.port", Integer.toString(s.simulatorPort()),
-                        "cors.allowed-origins", pageOrigins))));
+                        "cors.allowed-origins", pageOrigins,
+                        "simulator.webhooks.url", "http://127.0.0.1:" + workerPort + "/webhooks/provider",
+                        "simulator.webhooks.secret", webhookSecret))));
         running.push(simulator);
         edge = step("queue-edge", () -> EdgeServer.start(ServiceConfig.load("queue-edge.yaml", with(engines,
                 "server.port", Integer.toString(edgePort),
@@ -151,8 +156,11 @@ public final class LocalStack implements AutoCloseable {
                 "admission.jwks-url", edge.url() + "/.well-known/jwks.json")), grid));
         running.push(checkout);
         worker = step("payment-worker", () -> WorkerServer.start(ServiceConfig.load("payment-worker.yaml", with(engines,
-                "server.port", Integer.toString(s.workerPort()),
-                "provider.url", simulator.url())), grid));
+                "server.port", Integer.toString(workerPort),
+                "provider.url", simulator.url(),
+                "provider.webhook-secret", webhookSecret,
+                "operator.username", s.operatorUsername(),
+                "operator.password", s.operatorPassword())), grid));
         running.push(worker);
         if (s.demoEvent()) {
             step("demo event", () -> {
@@ -163,6 +171,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** {@code port}, or when it is 0 a port free right now (a small race, fine on a developer machine). */
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
     private static int portOrFree(int port) {
         if (port != 0) {
             return port;
@@ -202,6 +216,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("  Fan API           " + edge.url() + "/api/events");
         out.println("  Operator API      " + edge.url() + "/api/operator/events");
         out.println("  Checkout API      " + checkout.url() + "/api/orders");
+        out.println("  Payments (ops)    http://127.0.0.1:" + worker.port() + "/api/operator/audit   and   "
+                + "/api/operator/dead-letters");
         out.println("  Provider SIMULATOR " + simulator.url() + "/v1/charges");
         for (var service : List.of(Map.entry("queue-edge", edge.url()), Map.entry("checkout", checkout.url()),
                 Map.entry("payment-worker", "http://127.0.0.1:" + worker.port()),
