@@ -11,12 +11,10 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Cors;
 import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -89,7 +87,7 @@ public final class CheckoutServer implements AutoCloseable {
             OrderRoutes routes = new OrderRoutes(orders, store, tokens,
                     config.get("checkout.max-body-bytes").asInt().orElse(4096));
             WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")), routes::register,
-                    List.of(Database.healthCheck(dataSource, "database"), check("grid", grid::isRunning)));
+                    List.of(Database.healthCheck(dataSource, "database"), Readiness.check("grid", grid::isRunning)));
             return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid);
         } catch (RuntimeException | PulsarClientException e) {
             if (relay != null) {
@@ -101,25 +99,6 @@ public final class CheckoutServer implements AutoCloseable {
             dataSource.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot reach Pulsar", e);
         }
-    }
-
-    static HealthCheck check(String name, java.util.function.BooleanSupplier up) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(up.getAsBoolean()).build();
-            }
-        };
     }
 
     public int port() {

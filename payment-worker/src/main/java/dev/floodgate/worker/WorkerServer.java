@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderSettings;
@@ -17,16 +18,12 @@ import dev.floodgate.worker.reconcile.Reconciler;
 import dev.floodgate.worker.reconcile.ReconcilerSettings;
 import dev.floodgate.worker.webhook.WebhookRoutes;
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * The payment worker: consumes payment requests from Pulsar, charges them through the card processor, records the
@@ -105,8 +102,8 @@ public final class WorkerServer implements AutoCloseable {
                 webhooks.register(routing);
             }, List.of(
                     Database.healthCheck(dataSource, "database"),
-                    check("pulsar-consumer", subscribed::isConnected),
-                    check("grid", grid::isRunning)));
+                    Readiness.check("pulsar-consumer", subscribed::isConnected),
+                    Readiness.check("grid", grid::isRunning)));
             return new WorkerServer(server, dataSource, pulsar, consumer, metrics, reconciler, gateway, ownedGrid);
         } catch (RuntimeException | PulsarClientException e) {
             if (reconciler != null) {
@@ -121,25 +118,6 @@ public final class WorkerServer implements AutoCloseable {
             dataSource.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot create the Pulsar client", e);
         }
-    }
-
-    private static HealthCheck check(String name, BooleanSupplier up) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(up.getAsBoolean()).build();
-            }
-        };
     }
 
     public int port() {

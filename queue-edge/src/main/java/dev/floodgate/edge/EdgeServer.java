@@ -30,12 +30,10 @@ import dev.floodgate.grid.GridRebuild;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 
 import java.time.Clock;
@@ -157,7 +155,7 @@ public final class EdgeServer implements AutoCloseable {
                 holds.routes(routing);
                 events.routes(routing);
                 web.routes(routing);
-            }, List.of(Database.healthCheck(dataSource, "edge-database"), gridCheck(grid)));
+            }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
             return new EdgeServer(server, dataSource, grid, owned, keys, streams);
         } catch (RuntimeException e) {
             if (streams != null) {
@@ -175,25 +173,6 @@ public final class EdgeServer implements AutoCloseable {
         return settings.role() == GridSettings.Role.MEMBER
                 ? Hazelcast.newHazelcastInstance(Grid.memberConfig(settings))
                 : HazelcastClient.newHazelcastClient(Grid.clientConfig(settings));
-    }
-
-    private static HealthCheck gridCheck(Grid grid) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "edge-grid";
-            }
-
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(grid.isRunning()).build();
-            }
-        };
     }
 
     public int port() {
