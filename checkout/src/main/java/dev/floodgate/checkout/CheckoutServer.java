@@ -43,13 +43,7 @@ public final class CheckoutServer implements AutoCloseable {
 
     /** Standalone: joins (or connects to) the grid itself. */
     public static CheckoutServer start(Config config) {
-        Grid grid = Grid.start(GridSettings.from(config.get("grid")));
-        try {
-            return start(config, grid, grid);
-        } catch (RuntimeException e) {
-            grid.close();
-            throw e;
-        }
+        return Grid.startOwned(GridSettings.from(config.get("grid")), grid -> start(config, grid, grid));
     }
 
     /** With a grid someone else owns (the local stack shares one embedded member between services). */

@@ -60,13 +60,7 @@ public final class WorkerServer implements AutoCloseable {
 
     /** Standalone: joins (or connects to) the grid itself, from {@code grid.*}. */
     public static WorkerServer start(Config config) {
-        Grid grid = Grid.start(GridSettings.from(config.get("grid")));
-        try {
-            return start(config, grid, grid);
-        } catch (RuntimeException e) {
-            grid.close();
-            throw e;
-        }
+        return Grid.startOwned(GridSettings.from(config.get("grid")), grid -> start(config, grid, grid));
     }
 
     /** With a grid someone else owns and closes (the local stack shares one embedded member between services). */
