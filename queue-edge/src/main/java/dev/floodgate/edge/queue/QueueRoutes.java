@@ -17,9 +17,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A fan joining ({@code POST}), watching ({@code GET}, or {@code GET .../stream} for Server-Sent Events) and
- * leaving ({@code DELETE}) an event's queue at {@code /api/events/{eventId}/queue}, and the public record of the
- * pre-queue shuffle at {@code .../queue/fairness}.
+ * A fan joining ({@code POST}), watching ({@code GET}, or {@code GET .../stream} for Server-Sent Events, opened
+ * with the fan token or a one-time ticket from {@code POST .../stream-ticket}) and leaving ({@code DELETE}) an
+ * event's queue at {@code /api/events/{eventId}/queue}, and the public record of the pre-queue shuffle at
+ * {@code .../queue/fairness}.
  */
 public final class QueueRoutes {
     static final int MAX_FAIRNESS_PAGE = 10_000;
@@ -30,6 +31,7 @@ public final class QueueRoutes {
     private final TokenIssuer tokens;
     private final ClientLimits limits;
     private final QueueMetrics metrics;
+    private final StreamTickets streamTickets;
 
     public QueueRoutes(WaitingRoom room, QueueStreams streams, TokenGuard guard, TokenIssuer tokens,
                        ClientLimits limits, QueueMetrics metrics) {
@@ -39,6 +41,7 @@ public final class QueueRoutes {
         this.tokens = tokens;
         this.limits = limits;
         this.metrics = metrics;
+        this.streamTickets = new StreamTickets(room.hazelcast(), room::now);
     }
 
     public void routes(HttpRouting.Builder routing) {
@@ -46,6 +49,7 @@ public final class QueueRoutes {
         routing.get("/api/events/{eventId}/queue", this::status);
         routing.delete("/api/events/{eventId}/queue", this::leave);
         routing.get("/api/events/{eventId}/queue/stream", this::stream);
+        routing.post("/api/events/{eventId}/queue/stream-ticket", this::streamTicket);
         routing.get("/api/events/{eventId}/queue/fairness", this::fairness);
     }
 
@@ -78,12 +82,29 @@ public final class QueueRoutes {
         res.status(204).send();
     }
 
+    /**
+     * The fan token in the {@code Authorization} header, or {@code ?ticket=} from {@link #streamTicket} (browsers'
+     * EventSource cannot send headers; the fan token never goes into a URL).
+     */
     private void stream(ServerRequest req, ServerResponse res) {
+        limits.address(req);
+        String ticket = req.query().first("ticket").orElse(null);
+        String eventId = eventId(req);
+        String fanId = ticket != null ? streamTickets.redeem(ticket, eventId) : guard.fan(req);
+        limits.status(fanId);
+        streams.stream(res, eventId, fanId);
+    }
+
+    private void streamTicket(ServerRequest req, ServerResponse res) {
         limits.address(req);
         String fanId = guard.fan(req);
         String eventId = eventId(req);
         limits.status(fanId);
-        streams.stream(res, eventId, fanId);
+        if (room.ticketOf(eventId, fanId) == null) {
+            throw ApiException.notFound("you have not joined this event's queue");
+        }
+        res.header("Cache-Control", "no-store");
+        JsonHttp.ok(res, streamTickets.issue(eventId, fanId));
     }
 
     private void fairness(ServerRequest req, ServerResponse res) {

@@ -291,4 +291,8 @@ public final class WaitingRoom {
     public long now() {
         return clock.millis();
     }
+
+    HazelcastInstance hazelcast() {
+        return hz;
+    }
 }
