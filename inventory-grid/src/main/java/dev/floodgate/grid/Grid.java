@@ -60,6 +60,20 @@ public final class Grid implements AutoCloseable {
     }
 
     /**
+     * Starts a grid that the service built by {@code service} will own; if building the service fails, the grid is
+     * closed again rather than left running.
+     */
+    public static <T> T startOwned(GridSettings settings, java.util.function.Function<Grid, T> service) {
+        Grid grid = start(settings);
+        try {
+            return service.apply(grid);
+        } catch (RuntimeException | Error e) {
+            grid.close();
+            throw e;
+        }
+    }
+
+    /**
      * Wraps an instance someone else started and stops (several services in one JVM sharing one member).
      * {@code stripes} is the stripe count given to new categories; existing ones keep the catalog's.
      */
