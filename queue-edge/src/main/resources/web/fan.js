@@ -4,6 +4,8 @@ import {
 } from './common.js';
 
 const QUEUE_POLL_MS = 2000;
+const LIVE_RETRY_MS = [1000, 3000, 10000, 30000];   // waits before reopening the stream after 0, 1, 2, 3+ failures
+const FINAL_STATES = ['CLOSED', 'ADMISSION_EXPIRED'];
 const ORDER_POLL_MS = 1500;
 
 const STATE_TEXT = {
@@ -32,7 +34,12 @@ let admission = null;      // {token, expiresAt} while ADMITTED
 let lastState = null;
 let lastStatus = null;    // the last queue status, to re-word the queue card when the journey moves on
 let pendingJoin = null;    // event id to join right after signing in
-let queueTimer = null;
+let queueTimer = null;      // polling: the fallback while the live stream is not delivering
+let live = null;            // the EventSource of the live status stream, while open
+let liveGen = 0;            // bumped whenever the stream is stopped, so late tickets and events of an old one are dropped
+let liveRetryTimer = null;
+let liveFailures = 0;       // stream attempts in a row that ended without delivering anything
+let streaming = false;      // the stream delivered a status and is still open: polling is off
 let orderTimer = null;
 let countdownTimer = null;
 let authMode = 'in';
@@ -255,7 +262,93 @@ async function openJourney() {
   $('#main').focus({ preventScroll: true });
   window.scrollTo({ top: 0 });
   pollQueue();
-  queueTimer = setInterval(pollQueue, QUEUE_POLL_MS);
+  startPolling();
+  liveFailures = 0;
+  connectLive();
+}
+
+function startPolling() {
+  if (!queueTimer) queueTimer = setInterval(pollQueue, QUEUE_POLL_MS);
+}
+
+function stopPolling() {
+  clearInterval(queueTimer);
+  queueTimer = null;
+}
+
+/**
+ * Live status by Server-Sent Events. EventSource cannot send the fan token in a header (and the token must never go
+ * into a URL), so each connection first gets a single-use stream ticket valid for a minute. While the stream
+ * delivers, polling is off; when it errors or ends (the server ends it after ADMITTED, CLOSED or ADMISSION_EXPIRED,
+ * and after a maximum lifetime), the page polls again and, unless the queue is over for this fan, reopens the stream
+ * with a fresh ticket, backing off while attempts keep failing. The browser's own reconnect would reuse the spent
+ * ticket, so the page closes the EventSource itself.
+ */
+async function connectLive() {
+  stopLive();
+  const gen = liveGen;
+  if (!flow || !fan || typeof EventSource === 'undefined') return;
+  const eventId = flow.eventId;
+  const path = `/api/events/${encodeURIComponent(eventId)}/queue`;
+  let ticket;
+  try {
+    ticket = await api(`${path}/stream-ticket`, { method: 'POST', auth: bearer(fan.token), service: 'the queue' });
+  } catch (err) {
+    if (gen !== liveGen) return;
+    if (sessionEnded(err)) return;
+    liveEnded();
+    return;
+  }
+  if (gen !== liveGen || !flow || flow.eventId !== eventId) return;
+  const source = new EventSource(`${path}/stream?ticket=${encodeURIComponent(ticket.ticket)}`);
+  live = source;
+  source.addEventListener('status', (e) => {
+    if (gen !== liveGen) return;
+    let status;
+    try { status = JSON.parse(e.data); } catch { return; }
+    liveFailures = 0;
+    if (!streaming) {
+      streaming = true;
+      stopPolling();
+    }
+    clearError($('#journey-error'));
+    applyStatus(status);
+  });
+  source.addEventListener('error', () => {
+    if (gen !== liveGen) return;
+    source.close();
+    live = null;
+    liveEnded();
+  });
+}
+
+/** The stream failed or ended: poll, and reopen it later unless nothing more can happen in this queue. */
+function liveEnded() {
+  const delivered = streaming;
+  streaming = false;
+  if (FINAL_STATES.includes(lastState)) return;
+  startPolling();
+  // Once admitted the stream has nothing more to say (it ends there); polling keeps the turn's token fresh.
+  if (lastState === 'ADMITTED') return;
+  if (!delivered) liveFailures += 1;
+  const delay = LIVE_RETRY_MS[Math.min(liveFailures, LIVE_RETRY_MS.length - 1)];
+  clearTimeout(liveRetryTimer);
+  liveRetryTimer = setTimeout(connectLive, delay);
+}
+
+function stopLive() {
+  liveGen += 1;
+  clearTimeout(liveRetryTimer);
+  liveRetryTimer = null;
+  if (live) live.close();
+  live = null;
+  streaming = false;
+}
+
+/** Stops every queue update: the stream, its reconnects and polling. */
+function stopQueueUpdates() {
+  stopLive();
+  stopPolling();
 }
 
 async function pollQueue() {
@@ -301,7 +394,8 @@ function applyStatus(s) {
   if (s.state === 'PRE_QUEUE') pct = 0;
   $('#q-progress').value = pct;
   $('#q-progress-text').textContent = `${pct}%`;
-  $('#q-updated').textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes every 2 seconds`;
+  $('#q-updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${
+    streaming ? 'live' : 'refreshes every 2 seconds'}`;
 
   let message = STATE_TEXT[s.state] || s.state;
   if (s.state === 'ADMITTED') {
@@ -328,10 +422,7 @@ function applyStatus(s) {
   }
   if (changed) {
     announce(announcer(), `${event ? event.name : flow.eventId}: ${STATE_TEXT[s.state] || s.state}`);
-    if (s.state === 'CLOSED' || s.state === 'ADMISSION_EXPIRED') {
-      clearInterval(queueTimer);
-      queueTimer = null;
-    }
+    if (FINAL_STATES.includes(s.state)) stopQueueUpdates();
   }
   renderSteps();
 }
@@ -643,7 +734,7 @@ async function pollOrder() {
       if (o.status !== 'AWAITING_PAYMENT') {
         clearInterval(orderTimer);
         orderTimer = null;
-        if (o.status === 'PAID') { clearInterval(queueTimer); queueTimer = null; }
+        if (o.status === 'PAID') stopQueueUpdates();
         if (was !== o.status) {
           announce(announcer(), $('#order-message').textContent);
           $('#order-panel').focus();
@@ -687,6 +778,7 @@ function leaveJourney() {
 }
 
 function stopTimers() {
+  stopLive();
   for (const t of [queueTimer, orderTimer, countdownTimer]) clearInterval(t);
   queueTimer = orderTimer = countdownTimer = null;
 }
