@@ -3,17 +3,12 @@ package dev.floodgate.runtime;
 import dev.floodgate.contracts.http.JsonHttp;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
-import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -51,7 +46,7 @@ public final class Servers {
             routing.addFilter(cors);
         }
         routes.accept(routing);
-        JsonHttp.errorHandling(decoratingErrorHandlers(routing, cors));
+        JsonHttp.errorHandling(routing, cors::restoreHeaders);
         return WebServer.builder()
                 .config(server)
                 .host(server.get("host").asString().orElse("127.0.0.1"))
@@ -63,40 +58,5 @@ public final class Servers {
                 .routing(routing)
                 .build()
                 .start();
-    }
-
-    /**
-     * {@code routing} as seen by whoever registers error handlers on it (here {@link JsonHttp#errorHandling}): each
-     * handler it registers first puts the CORS headers back (Helidon clears headers before an error handler runs),
-     * and a 3xx {@link HttpException} is answered as the status it is rather than as an error (Helidon's static
-     * content answers a conditional GET with a thrown 304 Not Modified).
-     */
-    static HttpRouting.Builder decoratingErrorHandlers(HttpRouting.Builder routing, Cors cors) {
-        InvocationHandler invocation = (proxy, method, args) -> {
-            if (method.getName().equals("error") && args != null && args.length == 2
-                    && args[1] instanceof ErrorHandler<?> handler) {
-                args = new Object[] {args[0], decorated(handler, cors)};
-            }
-            try {
-                Object result = method.invoke(routing, args);
-                return result == routing ? proxy : result;
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (HttpRouting.Builder) Proxy.newProxyInstance(HttpRouting.Builder.class.getClassLoader(),
-                new Class<?>[] {HttpRouting.Builder.class}, invocation);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static ErrorHandler<?> decorated(ErrorHandler handler, Cors cors) {
-        return (ErrorHandler<Throwable>) (req, res, error) -> {
-            cors.restoreHeaders(req, res);
-            if (error instanceof HttpException http && http.status().code() < 400) {
-                res.status(http.status()).send();
-                return;
-            }
-            handler.handle(req, res, error);
-        };
     }
 }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -130,20 +131,40 @@ public final class JsonHttp {
      * as a 500 with no internals in the body. Unmatched paths arrive as Helidon's 404 and get the body too.
      */
     public static HttpRouting.Builder errorHandling(HttpRouting.Builder routing) {
+        return errorHandling(routing, (req, res) -> { });
+    }
+
+    /**
+     * As {@link #errorHandling(HttpRouting.Builder)}, running {@code beforeError} first on every error response
+     * (Helidon clears response headers before an error handler runs; CORS puts its headers back here). A thrown 3xx
+     * (static content answers a conditional GET with a thrown 304) is sent as the status it is, not as an error.
+     */
+    public static HttpRouting.Builder errorHandling(HttpRouting.Builder routing,
+                                                   BiConsumer<ServerRequest, ServerResponse> beforeError) {
         return routing
-                .error(ApiException.class, (req, res, e) -> sendError(res, e))
+                .error(ApiException.class, (req, res, e) -> {
+                    beforeError.accept(req, res);
+                    sendError(res, e);
+                })
                 .error(HttpException.class, (req, res, e) -> {
+                    beforeError.accept(req, res);
                     int code = e.status().code();
+                    if (code < 400) {
+                        res.status(e.status()).send();
+                        return;
+                    }
                     String message = code == 404 ? "no such resource: " + req.path().path()
                             : code == 405 ? "method not allowed" : code < 500 ? "bad request" : "internal error";
-                    sendError(res, ApiException.of(code >= 400 && code < 600 ? code : 500, message));
+                    sendError(res, ApiException.of(code < 600 ? code : 500, message));
                 })
                 .error(RequestException.class, (req, res, e) -> {
+                    beforeError.accept(req, res);
                     int code = e.status().code();
                     String message = code == 413 ? "request body too large" : "bad request";
                     sendError(res, ApiException.of(code >= 400 && code < 500 ? code : 400, message));
                 })
                 .error(Throwable.class, (req, res, e) -> {
+                    beforeError.accept(req, res);
                     LOG.log(System.Logger.Level.ERROR, "unhandled error on " + req.prologue().method().text() + " "
                             + req.path().path(), e);
                     sendError(res, ApiException.of(500, "internal error"));
