@@ -2,6 +2,7 @@ package dev.floodgate.checkout.outbox;
 
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.contracts.payment.PaymentRequest;
+import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -17,8 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -102,17 +107,23 @@ public final class OutboxRelay implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 List<Long> ids = new ArrayList<>();
+                List<CompletableFuture<MessageId>> acks = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("select id, topic, message_key, payload::text"
                         + " from checkout.outbox order by id limit ? for update skip locked")) {
                     ps.setInt(1, batchSize);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             PaymentRequest request = Json.read(rs.getString(4), PaymentRequest.class);
-                            producer(rs.getString(2)).newMessage().key(rs.getString(3)).value(request).send();
+                            // Pipelined: the whole batch is in flight at once (in order, per producer) ...
+                            acks.add(producer(rs.getString(2)).newMessage().key(rs.getString(3)).value(request)
+                                    .sendAsync());
                             ids.add(rs.getLong(1));
                         }
                     }
                 }
+                // ... and no row is deleted before the broker has acknowledged every message of the batch. Any
+                // failure rolls the whole batch back: its rows are sent again later (duplicates are harmless).
+                awaitAcks(acks);
                 if (!ids.isEmpty()) {
                     try (PreparedStatement ps = c.prepareStatement("delete from checkout.outbox where id = any(?)")) {
                         Array array = c.createArrayOf("bigint", ids.toArray());
@@ -130,12 +141,36 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    private void awaitAcks(List<CompletableFuture<MessageId>> acks) throws PulsarClientException {
+        // Each send fails by itself after the producer's send timeout; the margin only guards against a lost future.
+        long deadline = System.nanoTime() + sendTimeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
+        for (CompletableFuture<MessageId> ack : acks) {
+            try {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof CompletionException ce && ce.getCause() != null
+                        ? ce.getCause() : e.getCause();
+                if (cause instanceof PulsarClientException pce) {
+                    throw pce;
+                }
+                throw new PulsarClientException(cause);
+            } catch (TimeoutException e) {
+                throw new PulsarClientException.TimeoutException("no broker acknowledgement within "
+                        + sendTimeout.toMillis() + " ms (+5 s)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PulsarClientException(e);
+            }
+        }
+    }
+
     private Producer<PaymentRequest> producer(String topic) throws PulsarClientException {
         Producer<PaymentRequest> existing = producers.get(topic);
         if (existing != null) {
             return existing;
         }
-        // No batching: each message is persisted and acknowledged on its own before its row is deleted.
+        // No client-side batching: each message is persisted and acknowledged on its own; a batch of rows is
+        // deleted only once all of its messages are acknowledged.
         Producer<PaymentRequest> created = pulsar.newProducer(Schema.JSON(PaymentRequest.class))
                 .topic(topic)
                 .enableBatching(false)
