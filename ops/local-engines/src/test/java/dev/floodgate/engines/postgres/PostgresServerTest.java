@@ -56,8 +56,10 @@ class PostgresServerTest {
         try (PostgresServer first = server("pg").fastUnsafe(false).build().start()) {
             dataDir = first.settings().dataDir();
             execute(first, "CREATE TABLE orders (id int); INSERT INTO orders VALUES (7)");
+            // Take the handle before the kill: a process that is already gone has none to take afterwards.
+            ProcessHandle postmaster = ProcessHandle.of(first.pid()).orElseThrow();
             ProcessSupport.signal(first.pid(), "KILL"); // leaves postmaster.pid behind, like a crashed run
-            ProcessSupport.awaitExit(ProcessHandle.of(first.pid()).orElseThrow(), Duration.ofSeconds(10));
+            ProcessSupport.awaitExit(postmaster, Duration.ofSeconds(10));
         }
         assertThat(dataDir.resolve("postmaster.pid")).exists();
 
