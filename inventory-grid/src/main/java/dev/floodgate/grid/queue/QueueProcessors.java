@@ -4,6 +4,7 @@ import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Every change to a queue runs as an entry processor on the partition that owns the event's state, so each is
@@ -12,6 +13,25 @@ import java.util.Map;
  */
 public final class QueueProcessors {
     private QueueProcessors() {
+    }
+
+    /**
+     * Applies {@code change} to the event's state and writes only when it changed something. No queue: null. A change
+     * answering null is not allowed now: the state stays as it is and is answered.
+     */
+    private static QueueState update(Map.Entry<String, QueueState> entry, UnaryOperator<QueueState> change) {
+        QueueState state = entry.getValue();
+        if (state == null) {
+            return null;
+        }
+        QueueState next = change.apply(state);
+        if (next == null) {
+            return state;
+        }
+        if (next != state) {
+            entry.setValue(next);
+        }
+        return next;
     }
 
     /** Creates the queue unless it exists; answers the stored state. */
@@ -35,20 +55,14 @@ public final class QueueProcessors {
             implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            QueueState state = entry.getValue();
-            if (state == null) {
-                return null;
-            }
-            QueueState next = stockKnown ? state.withStock(available, held, sold) : state;
-            if (next.acceptsJoins()) {
-                // Join first, then admit: a fan joining an open queue with room now is admitted by this call.
-                next = next.withJoin();
-            }
-            next = next.advancedTo(nowMillis);
-            if (next != state) {
-                entry.setValue(next);
-            }
-            return next;
+            return update(entry, state -> {
+                QueueState next = stockKnown ? state.withStock(available, held, sold) : state;
+                if (next.acceptsJoins()) {
+                    // Join first, then admit: a fan joining an open queue with room now is admitted by this call.
+                    next = next.withJoin();
+                }
+                return next.advancedTo(nowMillis);
+            });
         }
     }
 
@@ -76,16 +90,7 @@ public final class QueueProcessors {
 
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            QueueState state = entry.getValue();
-            if (state == null) {
-                return null;
-            }
-            QueueState next = stockKnown ? state.withStock(available, held, sold) : state;
-            next = next.advancedTo(nowMillis);
-            if (next != state) {
-                entry.setValue(next);
-            }
-            return next;
+            return update(entry, state -> (stockKnown ? state.withStock(available, held, sold) : state).advancedTo(nowMillis));
         }
     }
 
@@ -93,18 +98,7 @@ public final class QueueProcessors {
     public record Move(QueueStatus target, long nowMillis) implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            QueueState state = entry.getValue();
-            if (state == null) {
-                return null;
-            }
-            QueueState next = state.movedTo(target, nowMillis);
-            if (next == null) {
-                return state;
-            }
-            if (next != state) {
-                entry.setValue(next);
-            }
-            return next;
+            return update(entry, state -> state.movedTo(target, nowMillis));
         }
     }
 
@@ -112,13 +106,7 @@ public final class QueueProcessors {
             implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            QueueState state = entry.getValue();
-            if (state == null) {
-                return null;
-            }
-            QueueState next = state.withSettings(ratePerMinute, batchSize, activeCap, nowMillis);
-            entry.setValue(next);
-            return next;
+            return update(entry, state -> state.withSettings(ratePerMinute, batchSize, activeCap, nowMillis));
         }
     }
 
@@ -127,16 +115,10 @@ public final class QueueProcessors {
             implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            QueueState state = entry.getValue();
-            if (state == null) {
-                return null;
-            }
-            QueueState settled = state.advancedTo(nowMillis);
-            QueueState next = settled.status() == QueueStatus.PRE_QUEUE ? settled.withSchedule(opensAtMillis) : settled;
-            if (next != state) {
-                entry.setValue(next);
-            }
-            return next;
+            return update(entry, state -> {
+                QueueState settled = state.advancedTo(nowMillis);
+                return settled.status() == QueueStatus.PRE_QUEUE ? settled.withSchedule(opensAtMillis) : settled;
+            });
         }
     }
 
@@ -144,15 +126,7 @@ public final class QueueProcessors {
     public record Finish(long place, long nowMillis) implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            QueueState state = entry.getValue();
-            if (state == null) {
-                return null;
-            }
-            QueueState next = state.advancedTo(nowMillis).withFinished(place, nowMillis);
-            if (next != state) {
-                entry.setValue(next);
-            }
-            return next;
+            return update(entry, state -> state.advancedTo(nowMillis).withFinished(place, nowMillis));
         }
     }
 
