@@ -3,6 +3,7 @@ package dev.floodgate.worker;
 import dev.floodgate.contracts.payment.PaymentRequest;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.engines.fixture.SharedEngines;
+import dev.floodgate.worker.settle.WorkerFixture;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
@@ -39,9 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +49,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -484,29 +482,12 @@ class PaymentWorkerTest {
     }
 
     private static String column(String sql, UUID id) {
-        try (Connection c = engines.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                Object value = rs.getObject(1);
-                return value instanceof Timestamp t ? t.toInstant().toString() : value == null ? null : value.toString();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return WorkerFixture.column(engines, sql, id);
     }
 
     /** Polls until the condition holds or the deadline passes; no fixed sleeps. */
     static void awaitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + DEADLINE.toSeconds() + " s waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
-        }
+        WorkerFixture.awaitUntil(what, condition, DEADLINE);
     }
 
 }

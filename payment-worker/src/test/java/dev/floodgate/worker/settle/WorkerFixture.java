@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared helpers of the worker's settlement tests: orders as checkout writes them, polling, columns. */
-final class WorkerFixture {
+public final class WorkerFixture {
     static final String CATEGORY = "floor";
     static final Duration DEADLINE = Duration.ofSeconds(45);
     private static final AtomicInteger EVENTS = new AtomicInteger();
@@ -95,7 +95,7 @@ final class WorkerFixture {
                 order.orderId()));
     }
 
-    static String column(Engines engines, String sql, UUID id) {
+    public static String column(Engines engines, String sql, UUID id) {
         try (Connection c = engines.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -112,10 +112,14 @@ final class WorkerFixture {
 
     /** Polls until the condition holds or the deadline passes; no fixed sleeps. */
     static void awaitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        awaitUntil(what, condition, DEADLINE);
+    }
+
+    public static void awaitUntil(String what, BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + DEADLINE.toSeconds() + " s waiting until " + what);
+                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting until " + what);
             }
             LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
         }
