@@ -1,5 +1,8 @@
 package dev.floodgate.grid;
 
+import dev.floodgate.engines.fixture.MutableClock;
+import java.time.Instant;
+
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.Hold;
@@ -32,7 +35,7 @@ class ExpiryTest {
 
     @Test
     void everyUnitReturnsExactlyOnceWhenExpiryRacesReleasesAndSales() throws Exception {
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
         String cluster = Cluster.name("expiry");
         List<Integer> ports = Cluster.freePorts(2);
         try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), 8, clock);

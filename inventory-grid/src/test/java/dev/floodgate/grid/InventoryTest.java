@@ -1,5 +1,8 @@
 package dev.floodgate.grid;
 
+import dev.floodgate.engines.fixture.MutableClock;
+import java.time.Instant;
+
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.HoldResult;
@@ -24,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Holds on a real embedded Hazelcast member. Each test uses its own event, so they do not interfere. */
 class InventoryTest {
     private static final Duration TTL = Duration.ofMinutes(10);
-    private static final TestClock clock = new TestClock();
+    private static final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
     private static Grid grid;
     private static Inventory inventory;
 

@@ -1,5 +1,8 @@
 package dev.floodgate.grid;
 
+import dev.floodgate.engines.fixture.MutableClock;
+import java.time.Instant;
+
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.Hold;
@@ -31,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RaceTest {
     private static final Duration TTL = Duration.ofMinutes(10);
-    private static final TestClock clock = new TestClock();
+    private static final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
     private static final List<Grid> members = new ArrayList<>();
 
     @BeforeAll

@@ -1,5 +1,8 @@
 package dev.floodgate.grid;
 
+import dev.floodgate.engines.fixture.MutableClock;
+import java.time.Instant;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.engines.fixture.Engines;
@@ -43,7 +46,7 @@ class RebuildTest {
         try (HikariDataSource db = new HikariDataSource(config)) {
             CatalogStore store = CatalogStore.migrate(db);
             createCheckoutOrders(db);
-            TestClock clock = new TestClock();
+            MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
             String ev = "rebuild-" + UUID.randomUUID().toString().substring(0, 8);
             EventInfo event = new EventInfo(ev, "Rebuild", 0, 4, TTL.toMillis(),
                     List.of(new CategoryInfo("ga", "General", 100, 4500, "EUR", 4),

@@ -1,5 +1,8 @@
 package dev.floodgate.grid;
 
+import dev.floodgate.engines.fixture.MutableClock;
+import java.time.Instant;
+
 import com.hazelcast.map.IMap;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
@@ -30,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Stripes that lend each other stock, the per-fan limit, capacity edits: one real member, a clock we move. */
 class StripingTest {
     private static final Duration TTL = Duration.ofMinutes(10);
-    private static final TestClock clock = new TestClock();
+    private static final MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
     private static Grid grid;
     private static Inventory inventory;
 

@@ -1,5 +1,8 @@
 package dev.floodgate.grid;
 
+import dev.floodgate.engines.fixture.MutableClock;
+import java.time.Instant;
+
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.inventory.StockCounters;
@@ -17,7 +20,7 @@ class TwoMemberTest {
     void holdsSurviveTheSuddenLossOfOneMember() {
         String cluster = "two-members-" + UUID.randomUUID();
         List<Integer> ports = Cluster.freePorts(2);
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
         try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), Grid.DEFAULT_STRIPES, clock);
              Grid b = Grid.start(Cluster.member(cluster, ports, 1), Grid.DEFAULT_STRIPES, clock)) {
             assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2);

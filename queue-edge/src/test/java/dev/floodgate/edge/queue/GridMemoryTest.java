@@ -1,7 +1,7 @@
 package dev.floodgate.edge.queue;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.floodgate.edge.support.MutableClock;
+import dev.floodgate.engines.fixture.MutableClock;
 import dev.floodgate.edge.support.TestGrid;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;

@@ -3,7 +3,7 @@ package dev.floodgate.edge.queue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.edge.support.Http;
-import dev.floodgate.edge.support.MutableClock;
+import dev.floodgate.engines.fixture.MutableClock;
 import dev.floodgate.edge.support.RunningEdge;
 import dev.floodgate.edge.support.TestGrid;
 import dev.floodgate.engines.fixture.Engines;

@@ -1,5 +1,7 @@
 package dev.floodgate.edge.support;
 
+import dev.floodgate.engines.fixture.MutableClock;
+
 import dev.floodgate.edge.EdgeServer;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.grid.Grid;

@@ -1,7 +1,7 @@
 package dev.floodgate.edge.token;
 
 import dev.floodgate.contracts.http.Json;
-import dev.floodgate.edge.support.MutableClock;
+import dev.floodgate.engines.fixture.MutableClock;
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.JwkKeys;
