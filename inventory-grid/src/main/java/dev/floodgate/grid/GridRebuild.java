@@ -75,7 +75,9 @@ public final class GridRebuild {
                                 + " stripes in the grid; left alone");
                         continue;
                     }
-                    long[] units = restoreCategory(stock, db, event.eventId(), category, checkoutTtl, clock);
+                    long[] units = category.seated()
+                            ? restoreSeated(stock, db, event.eventId(), category, checkoutTtl, clock)
+                            : restoreCategory(stock, db, event.eventId(), category, checkoutTtl, clock);
                     held += units[0];
                     sold += units[1];
                     rebuilt++;
@@ -145,6 +147,70 @@ public final class GridRebuild {
             int available = (int) (free / stripes + (i < free % stripes ? 1 : 0));
             stock.executeOnKey(new StockKey(eventId, category.categoryId(), i), new HoldProcessors.RestoreStripe(
                     available + heldBy[i] + soldBy[i], available, heldBy[i], soldBy[i],
+                    holds.get(i).toArray(new Hold[0])));
+        }
+        return new long[]{heldUnits, soldUnits};
+    }
+
+    /**
+     * A seated category: each section from the catalog's seats, each order's seats (column {@code seat_ids}) held
+     * in checkout or sold on the section its hold id names, every other seat available. An order naming a seat the
+     * section does not have (or another order's seat) is reported and left out, never allowed to break the section.
+     */
+    private static long[] restoreSeated(IMap<StockKey, Stripe> stock, DataSource db, String eventId,
+                                        CategoryInfo category, Duration checkoutTtl, Clock clock) {
+        int sections = category.seating().sections().size();
+        List<List<Hold>> holds = new ArrayList<>();
+        List<java.util.Set<String>> seatsOf = new ArrayList<>();
+        List<java.util.Set<String>> used = new ArrayList<>();
+        for (int i = 0; i < sections; i++) {
+            holds.add(new ArrayList<>());
+            seatsOf.add(new java.util.HashSet<>(category.seating().sections().get(i).seatIds()));
+            used.add(new java.util.HashSet<>());
+        }
+        long until = clock.millis() + checkoutTtl.toMillis();
+        long heldUnits = 0;
+        long soldUnits = 0;
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select id, fan_id, hold_id, quantity, status, seat_ids"
+                     + " from checkout.orders where event_id = ? and category_id = ?"
+                     + " and status in ('AWAITING_PAYMENT', 'PAID') order by created_at")) {
+            ps.setString(1, eventId);
+            ps.setString(2, category.categoryId());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String holdId = rs.getString(3);
+                    java.sql.Array array = rs.getArray(6);
+                    List<String> seats = array == null ? List.of() : List.of((String[]) array.getArray());
+                    int section = HoldId.parse(holdId).map(HoldId::stripe).orElse(-1);
+                    boolean paid = rs.getString(5).equals("PAID");
+                    if (section < 0 || section >= sections || seats.isEmpty() || seats.size() != rs.getInt(4)
+                            || !seatsOf.get(section).containsAll(seats)
+                            || seats.stream().anyMatch(used.get(section)::contains)) {
+                        LOG.log(System.Logger.Level.WARNING, "rebuild: order " + rs.getString(1) + " of "
+                                + eventId + "/" + category.categoryId() + " names seats " + seats
+                                + " its section does not have free; left out");
+                        continue;
+                    }
+                    used.get(section).addAll(seats);
+                    holds.get(section).add(new Hold(holdId, eventId, category.categoryId(), rs.getString(2),
+                            seats.size(), paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, rs.getString(1),
+                            paid ? Long.MAX_VALUE : until, seats));
+                    if (paid) {
+                        soldUnits += seats.size();
+                    } else {
+                        heldUnits += seats.size();
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+                throw new IllegalStateException("rebuild: could not read orders of " + eventId, e);
+            }
+        }
+        for (int i = 0; i < sections; i++) {
+            stock.executeOnKey(new StockKey(eventId, category.categoryId(), i), new HoldProcessors.RestoreSeats(
+                    category.seating().sections().get(i).seatIds().toArray(new String[0]),
                     holds.get(i).toArray(new Hold[0])));
         }
         return new long[]{heldUnits, soldUnits};

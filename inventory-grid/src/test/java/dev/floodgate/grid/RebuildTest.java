@@ -10,6 +10,8 @@ import dev.floodgate.engines.fixture.SharedEngines;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.catalog.Seating;
+import dev.floodgate.grid.inventory.Stripe;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.StockCounters;
@@ -106,14 +108,118 @@ class RebuildTest {
         return held.hold().holdId();
     }
 
+    /** Checkout's migrations, as checkout applies them (once per database). */
     private static void createCheckoutOrders(HikariDataSource db) throws Exception {
-        String sql = Files.readString(Path.of("../checkout/src/main/resources/db/checkout/V1__orders_and_outbox.sql"));
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            if (c.getMetaData().getTables(null, "checkout", "orders", null).next()) {
+                return;
+            }
             s.execute("create schema if not exists checkout");
             s.execute("set search_path to checkout");
-            s.execute(sql);
+            for (String file : List.of("V1__orders_and_outbox.sql", "V2__tickets.sql", "V3_1__order_seats.sql")) {
+                s.execute(Files.readString(Path.of("../checkout/src/main/resources/db/checkout/" + file)));
+            }
             s.execute("set search_path to public");
         }
+    }
+
+    @Test
+    void aColdGridRestoresSoldAndAwaitingSeatsExactly(Engines engines) throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(engines.jdbcUrl());
+        config.setUsername(engines.user());
+        config.setPassword(engines.password());
+        config.setMaximumPoolSize(4);
+        try (HikariDataSource db = new HikariDataSource(config)) {
+            CatalogStore store = CatalogStore.migrate(db);
+            createCheckoutOrders(db);
+            MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
+            String ev = "rebuild-seats-" + UUID.randomUUID().toString().substring(0, 8);
+            Seating seating = new Seating(List.of(Seating.Section.grid("A", 2, 5),
+                    new Seating.Section("B", List.of(new Seating.Row("AA", List.of(1, 2, 3, 7))))));
+            EventInfo event = new EventInfo(ev, "Rebuild seats", 0, 4, TTL.toMillis(),
+                    List.of(CategoryInfo.seated("stalls", "Stalls", 8900, "EUR", seating)));
+            String awaitingHold;
+            String awaitingOrder = UUID.randomUUID().toString();
+            try (Grid before = Grid.start(Cluster.member(Cluster.name("before"), Cluster.freePorts(1), 0), 8, clock)) {
+                before.catalog().persistTo(store);
+                assertThat(before.catalog().add(event)).isTrue();
+                before.inventory().stock(event);
+                awaitingHold = seatsInCheckout(before, db, ev, "fan-1", awaitingOrder, "AWAITING_PAYMENT",
+                        "A-1-1", "A-1-2");
+                String paidOrder = UUID.randomUUID().toString();
+                String paidHold = seatsInCheckout(before, db, ev, "fan-2", paidOrder, "PAID", "B-AA-7");
+                assertThat(before.inventory().markSold(ev, paidHold, paidOrder).done()).isTrue();
+                String failedOrder = UUID.randomUUID().toString();
+                seatsInCheckout(before, db, ev, "fan-3", failedOrder, "PAYMENT_FAILED", "A-2-5");
+                assertThat(before.inventory().holdSeats(ev, "stalls", "fan-4", "r", List.of("B-AA-1"), TTL).done())
+                        .isTrue();
+                // Seats edited before the loss reach PostgreSQL too.
+                assertThat(before.inventory().changeSeats(ev, "stalls", List.of("B-AA-8"), List.of("B-AA-2"))
+                        .outcome()).isEqualTo(dev.floodgate.grid.inventory.Inventory.SeatChange.Outcome.DONE);
+                assertThat(before.inventory().audit(ev, "stalls")).isEqualTo(new StockCounters(14, 9, 4, 1));
+            } // the whole grid is gone
+
+            try (Grid after = Grid.start(Cluster.member(Cluster.name("after"), Cluster.freePorts(1), 0), 8, clock)) {
+                // (The report also counts the other test's event in this database: the audit below is exact.)
+                GridRebuild.rebuild(after, db, Duration.ofMinutes(15), clock);
+                assertThat(after.catalog().find(ev).orElseThrow()).isEqualTo(store.find(ev).orElseThrow());
+                assertThat(store.find(ev).orElseThrow().category("stalls").orElseThrow().seating().sections().get(1)
+                        .rows().getFirst().seats()).containsExactly(1, 3, 7, 8);
+                // available 11 = 14 - 2 awaiting - 1 paid; the hold without an order (B-AA-1) is back.
+                assertThat(after.inventory().audit(ev, "stalls")).isEqualTo(new StockCounters(14, 11, 2, 1));
+                java.util.Map<String, Byte> states = new java.util.HashMap<>();
+                for (var section : after.inventory().seatMap(ev, "stalls")) {
+                    for (int i = 0; i < section.seatIds().length; i++) {
+                        states.put(section.seatIds()[i], section.states()[i]);
+                    }
+                }
+                assertThat(states).containsEntry("A-1-1", Stripe.SEAT_HELD).containsEntry("A-1-2", Stripe.SEAT_HELD)
+                        .containsEntry("B-AA-7", Stripe.SEAT_SOLD).containsEntry("B-AA-1", Stripe.SEAT_AVAILABLE)
+                        .containsEntry("A-2-5", Stripe.SEAT_AVAILABLE).containsEntry("B-AA-8", Stripe.SEAT_AVAILABLE)
+                        .doesNotContainKey("B-AA-2");
+                assertThat(after.inventory().holdSeats(ev, "stalls", "fan-5", "r", List.of("B-AA-7"), TTL).outcome())
+                        .isEqualTo(HoldResult.Outcome.SEAT_TAKEN);
+                // The order awaiting payment still settles against the rebuilt grid, with its seats.
+                assertThat(after.inventory().find(ev, awaitingHold).orElseThrow().seats())
+                        .containsExactly("A-1-1", "A-1-2");
+                assertThat(after.inventory().releaseForOrder(ev, awaitingHold, awaitingOrder).done()).isTrue();
+                assertThat(after.inventory().audit(ev, "stalls")).isEqualTo(new StockCounters(14, 13, 0, 1));
+            } finally {
+                // Leave the database as the other test of this class expects it (it counts what a rebuild did).
+                try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                    for (String table : List.of("checkout.orders", "catalog.seat_rows", "catalog.seat_sections",
+                            "catalog.categories", "catalog.events")) {
+                        s.execute("delete from " + table + " where event_id = '" + ev + "'");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String seatsInCheckout(Grid grid, HikariDataSource db, String ev, String fan, String orderId,
+                                          String status, String... seats) throws Exception {
+        HoldResult held = grid.inventory().holdSeats(ev, "stalls", fan, "r-" + orderId, List.of(seats), TTL);
+        assertThat(held.done()).isTrue();
+        assertThat(grid.inventory().markInCheckout(ev, held.hold().holdId(), fan, orderId, Duration.ofMinutes(15))
+                .done()).isTrue();
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into checkout.orders (id, fan_id, event_id,"
+                     + " category_id, hold_id, quantity, amount_minor, currency, status, buyer_name, buyer_email,"
+                     + " payment_method_id, idempotency_key, seat_ids) values (?::uuid, ?, ?, 'stalls', ?, ?, ?,"
+                     + " 'EUR', ?, 'Ada', 'ada@example.test', 'pm_1', ?, ?)")) {
+            ps.setString(1, orderId);
+            ps.setString(2, fan);
+            ps.setString(3, ev);
+            ps.setString(4, held.hold().holdId());
+            ps.setInt(5, seats.length);
+            ps.setLong(6, 8900L * seats.length);
+            ps.setString(7, status);
+            ps.setString(8, "key-" + orderId);
+            ps.setArray(9, c.createArrayOf("text", seats));
+            ps.executeUpdate();
+        }
+        return held.hold().holdId();
     }
 
     private static void insertOrder(HikariDataSource db, String id, String fan, String ev, String holdId,

@@ -79,6 +79,21 @@ public record FanHolds(Entry[] entries) {
         }
     }
 
+    /** The fan's live record of a request id, if any (read only). */
+    public record Find(String requestId, long nowMillis)
+            implements EntryProcessor<Key, FanHolds, Entry>, com.hazelcast.core.ReadOnly {
+        @Override
+        public Entry process(Map.Entry<Key, FanHolds> entry) {
+            return live(entry, nowMillis).stream().filter(e -> e.requestId().equals(requestId)).findFirst()
+                    .orElse(null);
+        }
+
+        @Override
+        public EntryProcessor<Key, FanHolds, Entry> getBackupProcessor() {
+            return null;
+        }
+    }
+
     /** Puts the record back if it is missing (after a retried request found or made its hold). */
     public record Ensure(Entry record, long nowMillis) implements EntryProcessor<Key, FanHolds, Boolean> {
         @Override

@@ -295,4 +295,75 @@ public final class HoldProcessors {
             return null;
         }
     }
+
+    // ---- seats (a seated category's stripe is one section) ----------------------------------------------------
+
+    /** Holds the named seats of the section, all or nothing (see {@link Stripe#takeSeats}). */
+    public record TakeSeats(String holdId, String fanId, String[] seats, long expiresAtMillis)
+            implements EntryProcessor<StockKey, Stripe, HoldResult> {
+        @Override
+        public HoldResult process(Map.Entry<StockKey, Stripe> entry) {
+            return apply(entry, s -> s.takeSeats(holdId, fanId, seats, expiresAtMillis), true);
+        }
+    }
+
+    /** Creates the section with every seat available if it does not exist yet; answers whether it did. */
+    public record InitSeats(String[] seatIds) implements EntryProcessor<StockKey, Stripe, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<StockKey, Stripe> entry) {
+            if (entry.getValue() != null) {
+                return false;
+            }
+            entry.setValue(Stripe.seated(entry.getKey(), seatIds));
+            return true;
+        }
+    }
+
+    /** Creates the section from its seats and the holds on them (a rebuild) unless it exists. */
+    public record RestoreSeats(String[] seatIds, Hold[] holds) implements EntryProcessor<StockKey, Stripe, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<StockKey, Stripe> entry) {
+            if (entry.getValue() != null) {
+                return false;
+            }
+            entry.setValue(Stripe.seatedWith(entry.getKey(), seatIds, java.util.List.of(holds)));
+            return true;
+        }
+    }
+
+    /** The section's seats and their states, for the seat map: one small read per section. */
+    public record ReadSeats() implements EntryProcessor<StockKey, Stripe, SeatStates>, ReadOnly {
+        @Override
+        public SeatStates process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe s = entry.getValue();
+            return s == null || !s.isSeated() ? new SeatStates(new String[0], new byte[0])
+                    : new SeatStates(s.seatIds(), s.seatStates());
+        }
+
+        @Override
+        public EntryProcessor<StockKey, Stripe, SeatStates> getBackupProcessor() {
+            return null;
+        }
+    }
+
+    /** Seat ids and states ({@link Stripe#SEAT_AVAILABLE}, ...), same order. */
+    public record SeatStates(String[] seatIds, byte[] states) {
+    }
+
+    /** Adds and removes seats of the section, all or nothing, idempotent by {@code opId}; answers the seats at fault. */
+    public record EditSeats(String opId, String[] add, String[] remove)
+            implements EntryProcessor<StockKey, Stripe, String[]> {
+        @Override
+        public String[] process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                return remove.length > 0 ? remove : add;
+            }
+            java.util.List<String> fault = stripe.editSeats(opId, add, remove);
+            if (fault.isEmpty()) {
+                entry.setValue(stripe);
+            }
+            return fault.toArray(new String[0]);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.catalog.Seating;
 import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldProcessors;
@@ -45,7 +46,14 @@ public final class GridSerializers {
                 HoldProcessors.Swept.class, HoldProcessors.ReadHolds.class, HoldProcessors.HoldList.class,
                 HoldProcessors.ReadInFlight.class, HoldProcessors.RestoreStripe.class, Lent.class,
                 FanHolds.class, FanHolds.Key.class, FanHolds.Entry.class, FanHolds.Reservation.class,
-                FanHolds.Reserve.class, FanHolds.Ensure.class, FanHolds.Forget.class, FanHolds.Extend.class);
+                FanHolds.Reserve.class, FanHolds.Ensure.class, FanHolds.Forget.class, FanHolds.Extend.class,
+                FanHolds.Find.class,
+                HoldProcessors.TakeSeats.class, HoldProcessors.InitSeats.class, HoldProcessors.ReadSeats.class,
+                HoldProcessors.SeatStates.class, HoldProcessors.EditSeats.class, HoldProcessors.RestoreSeats.class);
+    }
+
+    private static List<String> list(String[] values) {
+        return values == null ? List.of() : Arrays.asList(values);
     }
 
     static final class HoldSerializer implements CompactSerializer<Hold> {
@@ -53,7 +61,9 @@ public final class GridSerializers {
         public Hold read(CompactReader in) {
             return new Hold(in.readString("holdId"), in.readString("eventId"), in.readString("categoryId"),
                     in.readString("fanId"), in.readInt32("quantity"), HoldStatus.valueOf(in.readString("status")),
-                    in.readString("orderId"), in.readInt64("expiresAtMillis"));
+                    in.readString("orderId"), in.readInt64("expiresAtMillis"),
+                    in.getFieldKind("seats") == FieldKind.ARRAY_OF_STRING ? list(in.readArrayOfString("seats"))
+                            : List.of());
         }
 
         @Override
@@ -66,6 +76,7 @@ public final class GridSerializers {
             out.writeString("status", hold.status().name());
             out.writeString("orderId", hold.orderId());
             out.writeInt64("expiresAtMillis", hold.expiresAtMillis());
+            out.writeArrayOfString("seats", hold.seats().toArray(new String[0]));
         }
 
         @Override
@@ -99,7 +110,10 @@ public final class GridSerializers {
             }
             return new Stripe(key, in.readInt32("capacity"), in.readInt32("available"), in.readInt32("held"),
                     in.readInt32("sold"), holds == null ? List.of() : Arrays.asList(holds), outbound,
-                    readSeqs(in, "lentTo"), readSeqs(in, "appliedFrom"), recent);
+                    readSeqs(in, "lentTo"), readSeqs(in, "appliedFrom"), recent,
+                    in.getFieldKind("seatIds") == FieldKind.ARRAY_OF_STRING ? in.readArrayOfString("seatIds") : null,
+                    in.getFieldKind("seatStates") == FieldKind.ARRAY_OF_INT8 ? in.readArrayOfInt8("seatStates")
+                            : null);
         }
 
         private static Map<Integer, Long> readSeqs(CompactReader in, String name) {
@@ -136,6 +150,8 @@ public final class GridSerializers {
             out.writeArrayOfString("recentOpIds", stripe.recentOps().keySet().toArray(new String[0]));
             out.writeArrayOfInt64("recentOpValues",
                     stripe.recentOps().values().stream().mapToLong(Long::longValue).toArray());
+            out.writeArrayOfString("seatIds", stripe.seatIds());
+            out.writeArrayOfInt8("seatStates", stripe.seatStates());
         }
 
         @Override
@@ -154,7 +170,58 @@ public final class GridSerializers {
         public CategoryInfo read(CompactReader in) {
             return new CategoryInfo(in.readString("categoryId"), in.readString("name"), in.readInt32("capacity"),
                     in.readInt64("priceMinor"), in.readString("currency"),
-                    in.getFieldKind("stripes") == FieldKind.INT32 ? in.readInt32("stripes") : 0);
+                    in.getFieldKind("stripes") == FieldKind.INT32 ? in.readInt32("stripes") : 0,
+                    in.getFieldKind("sectionIds") == FieldKind.ARRAY_OF_STRING ? readSeating(in) : null);
+        }
+
+        /**
+         * Seating, flattened: per section its id and row count; per row its id and seat count; then every seat
+         * number in order. Null arrays: general admission.
+         */
+        private static Seating readSeating(CompactReader in) {
+            String[] sectionIds = in.readArrayOfString("sectionIds");
+            if (sectionIds == null) {
+                return null;
+            }
+            int[] rowCounts = in.readArrayOfInt32("sectionRowCounts");
+            String[] rowIds = in.readArrayOfString("rowIds");
+            int[] seatCounts = in.readArrayOfInt32("rowSeatCounts");
+            int[] numbers = in.readArrayOfInt32("seatNumbers");
+            List<Seating.Section> sections = new java.util.ArrayList<>();
+            int row = 0;
+            int seat = 0;
+            for (int s = 0; s < sectionIds.length; s++) {
+                List<Seating.Row> rows = new java.util.ArrayList<>();
+                for (int r = 0; r < rowCounts[s]; r++, row++) {
+                    List<Integer> seats = new java.util.ArrayList<>(seatCounts[row]);
+                    for (int k = 0; k < seatCounts[row]; k++) {
+                        seats.add(numbers[seat++]);
+                    }
+                    rows.add(new Seating.Row(rowIds[row], seats));
+                }
+                sections.add(new Seating.Section(sectionIds[s], rows));
+            }
+            return new Seating(sections);
+        }
+
+        private static void writeSeating(CompactWriter out, Seating seating) {
+            if (seating == null) {
+                out.writeArrayOfString("sectionIds", null);
+                out.writeArrayOfInt32("sectionRowCounts", null);
+                out.writeArrayOfString("rowIds", null);
+                out.writeArrayOfInt32("rowSeatCounts", null);
+                out.writeArrayOfInt32("seatNumbers", null);
+                return;
+            }
+            List<Seating.Row> rows = seating.sections().stream().flatMap(s -> s.rows().stream()).toList();
+            out.writeArrayOfString("sectionIds",
+                    seating.sections().stream().map(Seating.Section::sectionId).toArray(String[]::new));
+            out.writeArrayOfInt32("sectionRowCounts",
+                    seating.sections().stream().mapToInt(s -> s.rows().size()).toArray());
+            out.writeArrayOfString("rowIds", rows.stream().map(Seating.Row::rowId).toArray(String[]::new));
+            out.writeArrayOfInt32("rowSeatCounts", rows.stream().mapToInt(r -> r.seats().size()).toArray());
+            out.writeArrayOfInt32("seatNumbers",
+                    rows.stream().flatMap(r -> r.seats().stream()).mapToInt(Integer::intValue).toArray());
         }
 
         @Override
@@ -165,6 +232,7 @@ public final class GridSerializers {
             out.writeInt64("priceMinor", c.priceMinor());
             out.writeString("currency", c.currency());
             out.writeInt32("stripes", c.stripes());
+            writeSeating(out, c.seating());
         }
 
         @Override

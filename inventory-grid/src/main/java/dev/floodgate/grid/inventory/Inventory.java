@@ -5,6 +5,8 @@ import com.hazelcast.map.IMap;
 import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.catalog.SeatId;
+import dev.floodgate.grid.catalog.Seating;
 import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldId;
@@ -65,6 +67,14 @@ public final class Inventory {
         });
         for (CategoryInfo category : stored.categories()) {
             int stripes = stripes(category);
+            if (category.seated()) {
+                for (int i = 0; i < stripes; i++) {
+                    stock.executeOnKey(new StockKey(stored.eventId(), category.categoryId(), i),
+                            new HoldProcessors.InitSeats(category.seating().sections().get(i).seatIds()
+                                    .toArray(new String[0])));
+                }
+                continue;
+            }
             for (int i = 0; i < stripes; i++) {
                 int share = category.capacity() / stripes + (i < category.capacity() % stripes ? 1 : 0);
                 stock.executeOnKey(new StockKey(stored.eventId(), category.categoryId(), i),
@@ -87,6 +97,9 @@ public final class Inventory {
         CategoryInfo category = event == null ? null : event.category(categoryId).orElse(null);
         if (category == null) {
             return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
+        }
+        if (category.seated()) {
+            return holdBestSeats(event, category, fanId, requestId, quantity, holdTtl);
         }
         int stripes = stripes(category);
         long now = clock.millis();
@@ -112,6 +125,185 @@ public final class Inventory {
             fans.executeOnKey(fan, new FanHolds.Ensure(record, now));
         }
         return result;
+    }
+
+    // ---- seats -----------------------------------------------------------------------------------------------
+
+    /**
+     * Holds the named seats for the fan, all or nothing, within the event's per-fan limit; the seats must all be
+     * in one section (one grid entry, so one atomic step). Same fan and request id with the same seats answer the
+     * same hold (retries); with other seats {@code WRONG_STATE}. Any seat held or sold: {@code SEAT_TAKEN} naming
+     * the seats, nothing taken. The lifecycle after that (release, checkout, sale, expiry) is the general one.
+     *
+     * @throws IllegalArgumentException for no seats, a seat twice, a malformed seat id or seats of two sections
+     */
+    public HoldResult holdSeats(String eventId, String categoryId, String fanId, String requestId,
+                                List<String> seats, Duration holdTtl) {
+        if (seats.isEmpty() || new HashSet<>(seats).size() != seats.size()) {
+            throw new IllegalArgumentException("name one or more seats, each once");
+        }
+        List<SeatId> parsed = new ArrayList<>();
+        for (String seat : seats) {
+            parsed.add(SeatId.parse(seat).orElseThrow(() -> new IllegalArgumentException("not a seat id: " + seat)));
+        }
+        String section = parsed.getFirst().section();
+        if (parsed.stream().anyMatch(p -> !p.section().equals(section))) {
+            throw new IllegalArgumentException("the seats of one hold must be in one section");
+        }
+        EventInfo event = layout(eventId).orElse(null);
+        CategoryInfo category = event == null ? null : event.category(categoryId).orElse(null);
+        if (category == null || !category.seated()) {
+            return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
+        }
+        // Sections never change once the event exists, so the cached layout answers where a section lives.
+        Integer index = category.seating().sectionIndex(section).orElse(null);
+        if (index == null) {
+            return HoldResult.seats(HoldResult.Outcome.UNKNOWN_SEAT, seats);
+        }
+        long now = clock.millis();
+        long expiresAt = now + holdTtl.toMillis();
+        String holdId = HoldId.forRequest(categoryId, index, fanId, requestId).toString();
+        FanHolds.Key fan = new FanHolds.Key(eventId, fanId);
+        FanHolds.Reservation reservation = fans.executeOnKey(fan,
+                new FanHolds.Reserve(requestId, holdId, seats.size(), event.maxPerFan(), now, expiresAt));
+        if (reservation.outcome() == FanHolds.Outcome.LIMIT_REACHED) {
+            return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
+        }
+        FanHolds.Entry record = reservation.entry();
+        if (!record.holdId().equals(holdId)) {
+            // The request id was used for another hold (another section or category): not this one.
+            return HoldResult.of(HoldResult.Outcome.WRONG_STATE);
+        }
+        HoldResult result = stock.executeOnKey(new StockKey(eventId, categoryId, index),
+                new HoldProcessors.TakeSeats(holdId, fanId, seats.toArray(new String[0]), record.expiresAtMillis()));
+        if (reservation.outcome() == FanHolds.Outcome.NEW && !result.done()) {
+            fans.executeOnKey(fan, new FanHolds.Forget(holdId, now));
+        } else if (reservation.outcome() == FanHolds.Outcome.EXISTING && result.done()) {
+            fans.executeOnKey(fan, new FanHolds.Ensure(record, now));
+        }
+        return result;
+    }
+
+    /** Rounds of "read the map, pick, hold" before a best-available hold gives up under contention. */
+    static final int BEST_SEAT_ROUNDS = 4;
+
+    /**
+     * Best available: {@code quantity} seats side by side in one row, front rows and the middle of the row first,
+     * sections in order; failing that, any {@code quantity} seats of one section. Picked from a fresh read of the
+     * seats, then held by name ({@link #holdSeats}); if someone took one meanwhile, read and pick again (a few
+     * rounds). A retry of a request that already holds seats answers that hold.
+     */
+    private HoldResult holdBestSeats(EventInfo event, CategoryInfo category, String fanId, String requestId,
+                                     int quantity, Duration holdTtl) {
+        FanHolds.Entry earlier = fans.executeOnKey(new FanHolds.Key(event.eventId(), fanId),
+                new FanHolds.Find(requestId, clock.millis()));
+        if (earlier != null) {
+            Optional<Hold> hold = find(event.eventId(), earlier.holdId());
+            if (hold.isPresent() && hold.get().fanId().equals(fanId)) {
+                return hold.get().quantity() == quantity && hold.get().categoryId().equals(category.categoryId())
+                        ? HoldResult.done(hold.get()) : HoldResult.of(HoldResult.Outcome.WRONG_STATE);
+            }
+        }
+        for (int round = 0; round < BEST_SEAT_ROUNDS; round++) {
+            List<String> pick = SeatPicker.pick(seatMap(event.eventId(), category.categoryId()), quantity);
+            if (pick.isEmpty()) {
+                return HoldResult.of(HoldResult.Outcome.NOT_ENOUGH_STOCK);
+            }
+            HoldResult result = holdSeats(event.eventId(), category.categoryId(), fanId, requestId, pick, holdTtl);
+            if (result.outcome() != HoldResult.Outcome.SEAT_TAKEN) {
+                return result;
+            }
+        }
+        return HoldResult.of(HoldResult.Outcome.NOT_ENOUGH_STOCK);
+    }
+
+    /** One section's seats and their states ({@link Stripe#SEAT_AVAILABLE}, ...), for the seat map. */
+    public record SectionSeats(String sectionId, String[] seatIds, byte[] states) {
+    }
+
+    /**
+     * The seats of a seated category and their states, section by section: one read-only call per section (a few
+     * bytes a seat), no scan of holds. Empty for an unknown or general-admission category.
+     */
+    public List<SectionSeats> seatMap(String eventId, String categoryId) {
+        CategoryInfo category = layout(eventId).flatMap(e -> e.category(categoryId)).orElse(null);
+        if (category == null || !category.seated()) {
+            return List.of();
+        }
+        Map<StockKey, HoldProcessors.SeatStates> read = stock.executeOnKeys(keys(eventId, categoryId),
+                new HoldProcessors.ReadSeats());
+        List<SectionSeats> out = new ArrayList<>();
+        for (int i = 0; i < category.seating().sections().size(); i++) {
+            HoldProcessors.SeatStates states = read.get(new StockKey(eventId, categoryId, i));
+            out.add(new SectionSeats(category.seating().sections().get(i).sectionId(),
+                    states == null ? new String[0] : states.seatIds(),
+                    states == null ? new byte[0] : states.states()));
+        }
+        return out;
+    }
+
+    /** What a seat edit did; {@code seats} are the seats at fault when refused. */
+    public record SeatChange(Outcome outcome, StockCounters counters, List<String> seats) {
+        public enum Outcome { DONE, NOT_FOUND, NOT_SEATED, BAD_SEATS, NOT_AVAILABLE }
+    }
+
+    /**
+     * Adds and removes seats of one section of a seated category, all or nothing: a removed seat must exist and be
+     * available (neither held nor sold), an added one must not exist. Sections themselves are fixed. Serialised
+     * with other edits of the event by the catalog lock; grid first, then the catalog (PostgreSQL first inside it),
+     * as capacity edits.
+     *
+     * @throws IllegalArgumentException for malformed seat ids, seats of several sections, or no seats at all
+     */
+    public SeatChange changeSeats(String eventId, String categoryId, List<String> add, List<String> remove) {
+        List<SeatId> adding = add.stream().map(s -> SeatId.parse(s)
+                .orElseThrow(() -> new IllegalArgumentException("not a seat id: " + s))).toList();
+        List<SeatId> removing = remove.stream().map(s -> SeatId.parse(s)
+                .orElseThrow(() -> new IllegalArgumentException("not a seat id: " + s))).toList();
+        if (adding.isEmpty() && removing.isEmpty()) {
+            throw new IllegalArgumentException("name seats to add or remove");
+        }
+        String section = (adding.isEmpty() ? removing : adding).getFirst().section();
+        if (java.util.stream.Stream.concat(adding.stream(), removing.stream())
+                .anyMatch(s -> !s.section().equals(section))) {
+            throw new IllegalArgumentException("one edit changes the seats of one section");
+        }
+        catalog.lock(eventId);
+        try {
+            EventInfo event = catalog.find(eventId).orElse(null);
+            CategoryInfo category = event == null ? null : event.category(categoryId).orElse(null);
+            if (category == null) {
+                return new SeatChange(SeatChange.Outcome.NOT_FOUND, null, List.of());
+            }
+            if (!category.seated()) {
+                return new SeatChange(SeatChange.Outcome.NOT_SEATED, null, List.of());
+            }
+            Integer index = category.seating().sectionIndex(section).orElse(null);
+            if (index == null) {
+                return new SeatChange(SeatChange.Outcome.BAD_SEATS, null, List.of(section));
+            }
+            Seating edited;
+            try {
+                edited = category.seating().edit(index, adding, removing);
+            } catch (IllegalArgumentException e) {
+                List<String> fault = new ArrayList<>();
+                removing.stream().filter(s -> !category.seating().contains(s)).forEach(s -> fault.add(s.toString()));
+                adding.stream().filter(category.seating()::contains).forEach(s -> fault.add(s.toString()));
+                return new SeatChange(SeatChange.Outcome.BAD_SEATS, null, fault.isEmpty() ? add : fault);
+            }
+            String[] faults = stock.executeOnKey(new StockKey(eventId, categoryId, index), new HoldProcessors.EditSeats(
+                    "seats-" + UUID.randomUUID(), add.toArray(new String[0]), remove.toArray(new String[0])));
+            if (faults.length > 0) {
+                return new SeatChange(SeatChange.Outcome.NOT_AVAILABLE, counters(eventId, categoryId),
+                        List.of(faults));
+            }
+            EventInfo updated = event.withCategory(category.withSeating(edited));
+            catalog.replace(updated);
+            layouts.put(eventId, updated);
+            return new SeatChange(SeatChange.Outcome.DONE, counters(eventId, categoryId), List.of());
+        } finally {
+            catalog.unlock(eventId);
+        }
     }
 
     private HoldResult take(String eventId, String categoryId, int stripes, int home, String holdId, String fanId,
@@ -282,7 +474,44 @@ public final class Inventory {
                     + " catalog capacity=" + category.capacity() + " units in live holds=" + live
                     + " units in sold holds=" + soldUnits);
         }
+        if (category.seated()) {
+            auditSeats(eventId, category);
+        }
         return counters;
+    }
+
+    /**
+     * Seated: the grid's seats are the catalog's, each seat in at most one hold, and a seat is held exactly when a
+     * live hold has it and sold exactly when a sold hold has it.
+     */
+    private void auditSeats(String eventId, CategoryInfo category) {
+        Map<String, Byte> expected = new java.util.HashMap<>();
+        for (Hold h : holds(eventId, category.categoryId())) {
+            for (String seat : h.seats()) {
+                byte state = h.status() == HoldStatus.SOLD ? Stripe.SEAT_SOLD : Stripe.SEAT_HELD;
+                if (expected.put(seat, state) != null) {
+                    throw new IllegalStateException("seat audit of " + eventId + "/" + category.categoryId()
+                            + " failed: seat " + seat + " is in two holds");
+                }
+            }
+        }
+        Set<String> catalogSeats = new HashSet<>();
+        category.seating().sections().forEach(s -> catalogSeats.addAll(s.seatIds()));
+        Set<String> gridSeats = new HashSet<>();
+        for (SectionSeats section : seatMap(eventId, category.categoryId())) {
+            for (int i = 0; i < section.seatIds().length; i++) {
+                String seat = section.seatIds()[i];
+                byte want = expected.getOrDefault(seat, Stripe.SEAT_AVAILABLE);
+                if (!gridSeats.add(seat) || section.states()[i] != want) {
+                    throw new IllegalStateException("seat audit of " + eventId + "/" + category.categoryId()
+                            + " failed: seat " + seat + " is " + section.states()[i] + ", its holds say " + want);
+                }
+            }
+        }
+        if (!gridSeats.equals(catalogSeats)) {
+            throw new IllegalStateException("seat audit of " + eventId + "/" + category.categoryId()
+                    + " failed: the grid's seats are not the catalog's");
+        }
     }
 
     /**
@@ -301,6 +530,9 @@ public final class Inventory {
             CategoryInfo category = event == null ? null : event.category(categoryId).orElse(null);
             if (category == null) {
                 return new CapacityChange(CapacityChange.Outcome.NOT_FOUND, null, 0);
+            }
+            if (category.seated()) {
+                return new CapacityChange(CapacityChange.Outcome.SEATED, counters(eventId, categoryId), 0);
             }
             StockCounters now = counters(eventId, categoryId);
             int delta = newCapacity - now.capacity();
