@@ -137,7 +137,9 @@ public final class EdgeServer implements AutoCloseable {
             QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, ClientLimits.from(config.get("limits")),
                     metrics);
             KeyRoutes keyRoutes = new KeyRoutes(ring);
-            EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory());
+            // The seat map is served from a short cache (real time, not the test clock: it only bounds grid reads).
+            EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),
+                    ServiceConfig.millis(config.get("seats.map-max-age-millis"), 1_000));
             HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard);
             OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
                     settings.queueDefaults());

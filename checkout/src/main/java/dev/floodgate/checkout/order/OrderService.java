@@ -80,7 +80,8 @@ public final class OrderService {
         long amount = Math.multiplyExact(category.priceMinor(), (long) hold.quantity());
         Order order = new Order(orderId, caller.fanId(), event.eventId(), category.categoryId(), hold.holdId(),
                 hold.quantity(), amount, category.currency(), OrderStatus.AWAITING_PAYMENT, request.buyer().name(),
-                request.buyer().email(), request.paymentMethodId(), idempotencyKey, null, now, now, null);
+                request.buyer().email(), request.paymentMethodId(), idempotencyKey, null, now, now, null,
+                hold.seats());
         PaymentRequest payment = new PaymentRequest(orderId.toString(), event.eventId(), hold.holdId(),
                 caller.fanId(), amount, category.currency(), request.paymentMethodId(), now.toEpochMilli());
         try {

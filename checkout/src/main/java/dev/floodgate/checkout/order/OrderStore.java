@@ -23,7 +23,7 @@ public final class OrderStore {
     public static final int MAX_LIST = 100;
     private static final String COLUMNS = "id, fan_id, event_id, category_id, hold_id, quantity, amount_minor, currency,"
             + " status, buyer_name, buyer_email, payment_method_id, idempotency_key, failure_reason, created_at,"
-            + " updated_at, settled_at";
+            + " updated_at, settled_at, seat_ids";
 
     /** The hold already has a live order under another idempotency key. */
     public static final class HoldTaken extends RuntimeException {
@@ -48,7 +48,7 @@ public final class OrderStore {
             try {
                 int inserted;
                 try (PreparedStatement ps = c.prepareStatement("insert into checkout.orders (" + COLUMNS + ")"
-                        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing")) {
+                        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing")) {
                     ps.setObject(1, order.id());
                     ps.setString(2, order.fanId());
                     ps.setString(3, order.eventId());
@@ -66,6 +66,8 @@ public final class OrderStore {
                     ps.setTimestamp(15, Timestamp.from(order.createdAt()));
                     ps.setTimestamp(16, Timestamp.from(order.updatedAt()));
                     ps.setTimestamp(17, null);
+                    ps.setArray(18, order.seatIds().isEmpty() ? null
+                            : c.createArrayOf("text", order.seatIds().toArray()));
                     inserted = ps.executeUpdate();
                 }
                 if (inserted == 1) {
@@ -112,13 +114,14 @@ public final class OrderStore {
             return out;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select order_id, seat_no, code, issued_at from checkout.tickets where order_id = any(?)"
+                "select order_id, seat_no, seat_id, code, issued_at from checkout.tickets where order_id = any(?)"
                         + " order by order_id, seat_no")) {
             ps.setArray(1, c.createArrayOf("uuid", orderIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
-                            .add(new Order.Ticket(rs.getInt(2), rs.getString(3), instant(rs, "issued_at")));
+                            .add(new Order.Ticket(rs.getInt(2), rs.getString(3), rs.getString(4),
+                                    instant(rs, "issued_at")));
                 }
             }
             return out;
@@ -166,7 +169,12 @@ public final class OrderStore {
                 rs.getLong("amount_minor"), rs.getString("currency"), OrderStatus.valueOf(rs.getString("status")),
                 rs.getString("buyer_name"), rs.getString("buyer_email"), rs.getString("payment_method_id"),
                 rs.getString("idempotency_key"), rs.getString("failure_reason"), instant(rs, "created_at"),
-                instant(rs, "updated_at"), instant(rs, "settled_at"));
+                instant(rs, "updated_at"), instant(rs, "settled_at"), seatIds(rs));
+    }
+
+    private static List<String> seatIds(ResultSet rs) throws SQLException {
+        java.sql.Array seats = rs.getArray("seat_ids");
+        return seats == null ? List.of() : List.of((String[]) seats.getArray());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -44,12 +44,17 @@ public final class PaymentStore {
     }
 
     public static final String ORDER_COLUMNS = "id, event_id, hold_id, amount_minor, currency, payment_method_id, status,"
-            + " quantity";
+            + " quantity, seat_ids";
 
     public static OrderRow orderRow(ResultSet rs) throws SQLException {
         return new OrderRow(rs.getObject("id", UUID.class), rs.getString("event_id"), rs.getString("hold_id"),
                 rs.getLong("amount_minor"), rs.getString("currency").trim(), rs.getString("payment_method_id"),
-                OrderStatus.valueOf(rs.getString("status")), rs.getInt("quantity"));
+                OrderStatus.valueOf(rs.getString("status")), rs.getInt("quantity"), seatIds(rs));
+    }
+
+    private static java.util.List<String> seatIds(ResultSet rs) throws SQLException {
+        java.sql.Array seats = rs.getArray("seat_ids");
+        return seats == null ? java.util.List.of() : java.util.List.of((String[]) seats.getArray());
     }
 
     /**
@@ -219,14 +224,18 @@ public final class PaymentStore {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
-    /** One unguessable code per seat; (order, seat) is unique, so a repeat changes nothing. */
+    /**
+     * One unguessable code per seat; (order, seat) is unique, so a repeat changes nothing. A seated order's ticket
+     * names its seat (the order's seat ids, in order).
+     */
     private static void issueTickets(Connection c, OrderRow order) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into checkout.tickets (order_id, seat_no, code)"
-                + " values (?, ?, ?) on conflict (order_id, seat_no) do nothing")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into checkout.tickets (order_id, seat_no, code,"
+                + " seat_id) values (?, ?, ?, ?) on conflict (order_id, seat_no) do nothing")) {
             for (int seat = 1; seat <= order.quantity(); seat++) {
                 ps.setObject(1, order.id());
                 ps.setInt(2, seat);
                 ps.setString(3, ticketCode());
+                ps.setString(4, seat <= order.seatIds().size() ? order.seatIds().get(seat - 1) : null);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -4,8 +4,10 @@ import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.grid.catalog.Catalog;
+import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.inventory.Inventory;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,15 +24,34 @@ public final class EventRoutes {
 
     private final Catalog catalog;
     private final Inventory inventory;
+    private final SeatMap seatMaps;
 
-    public EventRoutes(Catalog catalog, Inventory inventory) {
+    /** {@code seatMapMaxAge}: how old a seat map may be when served (rebuilt at most this often per category). */
+    public EventRoutes(Catalog catalog, Inventory inventory, java.time.Duration seatMapMaxAge) {
         this.catalog = catalog;
         this.inventory = inventory;
+        this.seatMaps = new SeatMap(inventory, seatMapMaxAge.toMillis(), System::currentTimeMillis);
     }
 
     public void routes(HttpRouting.Builder routing) {
         routing.get("/api/events", this::list);
         routing.get("/api/events/{eventId}", this::one);
+        routing.get("/api/events/{eventId}/categories/{categoryId}/seats", this::seats);
+    }
+
+    /** The seat map of a seated category (public, like the event; at most {@code seatMapMaxAge} old). */
+    private void seats(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String categoryId = Ids.slug(req.path().pathParameters().get("categoryId"), "categoryId");
+        EventInfo event = catalog.find(eventId).orElseThrow(() -> ApiException.notFound("no such event"));
+        CategoryInfo category = event.category(categoryId)
+                .orElseThrow(() -> ApiException.of(404, "no such category in this event", "categoryId"));
+        if (!category.seated()) {
+            throw ApiException.of(404, "this category has no numbered seats (general admission)", "categoryId");
+        }
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(seatMaps.json(eventId, categoryId));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -11,12 +11,16 @@ import java.util.List;
 public record EventView(String eventId, String name, Instant startsAt, int maxPerFan, long holdTtlSeconds,
                         List<CategoryView> categories) {
 
-    /** A category with its price (minor units, e.g. cents) and live stock counters. */
+    /**
+     * A category with its price (minor units, e.g. cents) and live stock counters; {@code seated}: numbered seats
+     * (its map at {@code .../categories/{categoryId}/seats}), else general admission.
+     */
     public record CategoryView(String categoryId, String name, long priceMinor, String currency, int capacity,
-                               int available, int held, int sold) {
+                               int available, int held, int sold, boolean seated) {
         static CategoryView of(CategoryInfo category, StockCounters counters) {
             return new CategoryView(category.categoryId(), category.name(), category.priceMinor(),
-                    category.currency(), category.capacity(), counters.available(), counters.held(), counters.sold());
+                    category.currency(), category.capacity(), counters.available(), counters.held(), counters.sold(),
+                    category.seated());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.edge.token.TokenGuard;
 import dev.floodgate.grid.catalog.Catalog;
+import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
@@ -45,18 +46,29 @@ public final class HoldRoutes {
         String fanId = guard.admission(req, eventId);
         HoldRequest body = JsonHttp.read(req, HoldRequest.class, MAX_BODY_BYTES);
         EventInfo event = catalog.find(eventId).orElseThrow(() -> ApiException.notFound("no such event"));
-        if (event.category(body.categoryId()).isEmpty()) {
-            throw ApiException.of(404, "no such category in this event", "categoryId");
-        }
+        CategoryInfo category = event.category(body.categoryId())
+                .orElseThrow(() -> ApiException.of(404, "no such category in this event", "categoryId"));
         if (body.quantity() > event.maxPerFan()) {
-            throw ApiException.badRequest("at most " + event.maxPerFan() + " tickets per fan", "quantity");
+            throw ApiException.badRequest("at most " + event.maxPerFan() + " tickets per fan",
+                    body.seats() == null ? "quantity" : "seats");
         }
-        HoldResult result = inventory.hold(eventId, body.categoryId(), fanId, body.requestId(), body.quantity(),
-                Duration.ofMillis(event.holdTtlMillis()));
+        if (body.seats() != null && !category.seated()) {
+            throw ApiException.badRequest("this category has no numbered seats: ask for a quantity", "seats");
+        }
+        Duration ttl = Duration.ofMillis(event.holdTtlMillis());
+        // A quantity of a seated category is best available (see Inventory): side by side in one row if possible.
+        HoldResult result = body.seats() == null
+                ? inventory.hold(eventId, body.categoryId(), fanId, body.requestId(), body.quantity(), ttl)
+                : inventory.holdSeats(eventId, body.categoryId(), fanId, body.requestId(), body.seats(), ttl);
         switch (result.outcome()) {
             case DONE -> JsonHttp.created(res, HoldView.of(result.hold()));
-            case NOT_ENOUGH_STOCK -> throw ApiException.conflict(
-                    "sold out: not enough tickets left in this category for " + body.quantity());
+            case NOT_ENOUGH_STOCK -> throw ApiException.conflict(category.seated()
+                    ? "sold out: no " + body.quantity() + " seats left together in one section"
+                    : "sold out: not enough tickets left in this category for " + body.quantity());
+            case SEAT_TAKEN -> throw ApiException.of(409, "not available (held or sold): "
+                    + String.join(", ", result.seats()), "seats");
+            case UNKNOWN_SEAT -> throw ApiException.of(404, "no such seat in this category: "
+                    + String.join(", ", result.seats()), "seats");
             case NOT_FOUND -> throw ApiException.notFound("this category has no stock on sale");
             case NOT_YOURS, WRONG_STATE -> throw ApiException.conflict(
                     "this request id was already used for a different hold");

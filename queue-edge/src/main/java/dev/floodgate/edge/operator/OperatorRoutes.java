@@ -17,8 +17,9 @@ import io.helidon.webserver.http.ServerResponse;
 
 /** The operator API under {@code /api/operator}, all of it behind {@link OperatorAuth}. */
 public final class OperatorRoutes {
-    /** An event with 50 categories is ~10 KiB of JSON. */
-    static final int MAX_EVENT_BODY_BYTES = 16 * 1024;
+    /** An event with 50 categories is ~10 KiB of JSON; explicit seat numbers take more. */
+    static final int MAX_EVENT_BODY_BYTES = 64 * 1024;
+    static final int MAX_SEAT_EDIT_BODY_BYTES = 48 * 1024;
     static final int MAX_SETTINGS_BODY_BYTES = 512;
 
     private final OperatorAuth auth;
@@ -45,6 +46,33 @@ public final class OperatorRoutes {
         routing.put("/api/operator/events/{eventId}/queue/schedule", this::schedule);
         routing.get("/api/operator/events/{eventId}/figures", this::figures);
         routing.put("/api/operator/events/{eventId}/categories/{categoryId}", this::changeCapacity);
+        routing.post("/api/operator/events/{eventId}/categories/{categoryId}/seats", this::changeSeats);
+    }
+
+    /**
+     * Adds seats to and removes seats from one section of a seated category, all or nothing: removed seats must be
+     * available (neither held nor sold), added ones new. Sections themselves are fixed once the event exists.
+     */
+    private void changeSeats(ServerRequest req, ServerResponse res) {
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        String categoryId = Ids.slug(req.path().pathParameters().get("categoryId"), "categoryId");
+        SeatEdit body = JsonHttp.read(req, SeatEdit.class, MAX_SEAT_EDIT_BODY_BYTES);
+        Inventory.SeatChange change;
+        try {
+            change = inventory.changeSeats(eventId, categoryId, body.add(), body.remove());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), "add");
+        }
+        switch (change.outcome()) {
+            case DONE -> JsonHttp.ok(res, change.counters());
+            case NOT_FOUND -> throw ApiException.notFound("no such event or category");
+            case NOT_SEATED -> throw ApiException.conflict(
+                    "this category is general admission: change its capacity instead");
+            case BAD_SEATS -> throw ApiException.of(409, "no such section, seat to remove or new seat: "
+                    + String.join(", ", change.seats()), "seats");
+            case NOT_AVAILABLE -> throw ApiException.of(409, "held, sold or unknown, so not removed: "
+                    + String.join(", ", change.seats()), "remove");
+        }
     }
 
     /** Capacity can be raised at any time, and lowered only down to what is held or sold (409 names the minimum). */
@@ -58,6 +86,8 @@ public final class OperatorRoutes {
             case NOT_FOUND -> throw ApiException.notFound("no such event or category");
             case TOO_LOW -> throw ApiException.of(409, "capacity cannot go below " + change.minimum()
                     + " (units held or sold)", "capacity");
+            case SEATED -> throw ApiException.of(409, "a seated category's capacity is its seat count: add or"
+                    + " remove seats (POST .../categories/" + categoryId + "/seats)", "capacity");
         }
     }
 
