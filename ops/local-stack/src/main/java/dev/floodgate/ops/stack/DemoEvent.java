@@ -13,6 +13,7 @@ import java.util.Base64;
 
 /**
  * Creates the demo event through the operator API, as an operator would, and opens its queue, so a newcomer can
+ * (10,000 standing; 2,000 numbered seats in sections A-D of 20 rows of 25)
  * click or curl through at once. An event that already exists (a second start on the same data) keeps its stock;
  * its queue is opened again if a cold grid left it closed.
  */
@@ -30,7 +31,9 @@ final class DemoEvent {
                 {"eventId":"%s","name":"Floodgate Demo Drop","startsAt":"%s","maxPerFan":4,"holdTtlSeconds":600,
                  "categories":[
                    {"categoryId":"standing","name":"Standing","capacity":10000,"priceMinor":4500,"currency":"EUR"},
-                   {"categoryId":"seated","name":"Seated","capacity":2000,"priceMinor":8900,"currency":"EUR"}],
+                   {"categoryId":"seated","name":"Seated","priceMinor":8900,"currency":"EUR","sections":[
+                     {"sectionId":"A","rowCount":20,"seatsPerRow":25},{"sectionId":"B","rowCount":20,"seatsPerRow":25},
+                     {"sectionId":"C","rowCount":20,"seatsPerRow":25},{"sectionId":"D","rowCount":20,"seatsPerRow":25}]}],
                  "queue":{"ratePerMinute":600,"batchSize":10}}
                 """.formatted(EVENT_ID, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try (HttpClientResponse res = client.method(Method.POST).path("/api/operator/events")

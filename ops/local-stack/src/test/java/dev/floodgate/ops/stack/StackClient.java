@@ -56,6 +56,29 @@ final class StackClient {
                 .get("holdId").asText();
     }
 
+    /** Holds the named seats; answers the hold. */
+    JsonNode holdSeats(String admission, String event, String category, java.util.List<String> seats) {
+        return call(Method.POST, stack.edgeUrl() + "/api/events/" + event + "/holds", admission,
+                "{\"categoryId\":\"" + category + "\",\"seats\":" + Json.writeString(seats) + ",\"requestId\":\""
+                        + UUID.randomUUID() + "\"}", 201);
+    }
+
+    /** The seat map's state letter (A, H, S) of every seat, by seat id. */
+    java.util.Map<String, Character> seatStates(String event, String category) {
+        JsonNode map = call(Method.GET, stack.edgeUrl() + "/api/events/" + event + "/categories/" + category
+                + "/seats", null, null, 200);
+        java.util.Map<String, Character> out = new java.util.LinkedHashMap<>();
+        for (JsonNode section : map.get("sections")) {
+            for (JsonNode row : section.get("rows")) {
+                for (int i = 0; i < row.get("seats").size(); i++) {
+                    out.put(section.get("sectionId").asText() + "-" + row.get("rowId").asText() + "-"
+                            + row.get("seats").get(i).asInt(), row.get("states").asText().charAt(i));
+                }
+            }
+        }
+        return out;
+    }
+
     String paymentMethod(String card) {
         return call(Method.POST, stack.simulatorUrl() + "/v1/payment-methods", null,
                 "{\"cardNumber\":\"" + card + "\",\"expMonth\":12,\"expYear\":2035,\"cvc\":\"123\"}", 201)

@@ -7,7 +7,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.floodgate.contracts.http.Json;
+
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.floodgate.ops.stack.StackClient.poll;
@@ -55,6 +59,65 @@ class WalkingSkeletonTest {
                 c -> c.get("sold").asInt() == before.get("sold").asInt() + 1);
         assertThat(after.get("available").asInt()).isEqualTo(before.get("available").asInt() - 1);
         assertThat(after.get("held").asInt()).isEqualTo(before.get("held").asInt());
+    }
+
+    @Test
+    void aFanPicksNumberedSeatsAndTheirTicketsNameThem() {
+        String event = DemoEvent.EVENT_ID;
+        StackClient.Fan fan = client.signUp();
+        String admission = client.admitted(fan, event);
+        // Two seats side by side that the map shows available (other tests' fans took the best ones).
+        Map<String, Character> map = client.seatStates(event, "seated");
+        List<String> pair = twoAdjacentAvailable(map);
+        JsonNode hold = client.holdSeats(admission, event, "seated", pair);
+        assertThat(hold.get("seats").toString()).isEqualTo(Json.writeString(pair));
+        JsonNode order = client.placeOrder(admission, event, hold.get("holdId").asText(),
+                client.paymentMethod("4242424242424242"));
+        assertThat(order.get("seats").toString()).isEqualTo(Json.writeString(pair));
+
+        JsonNode paid = client.settled(fan, order);
+        assertThat(paid.get("status").asText()).isEqualTo("PAID");
+        assertThat(paid.get("tickets")).extracting(t -> t.get("seatId").asText()).containsExactlyElementsOf(pair);
+        poll(() -> client.seatStates(event, "seated"), m -> m.get(pair.get(0)) == 'S' && m.get(pair.get(1)) == 'S');
+        // Sold seats cannot be held again.
+        StackClient.Fan late = client.signUp();
+        JsonNode refused = client.call(Method.POST, stack.edgeUrl() + "/api/events/" + event + "/holds",
+                client.admitted(late, event), "{\"categoryId\":\"seated\",\"seats\":[\"" + pair.get(0)
+                        + "\"],\"requestId\":\"late\"}", 409);
+        assertThat(refused.at("/errors/0/field").asText()).isEqualTo("seats");
+    }
+
+    @Test
+    void aDeclinedPaymentReturnsTheNamedSeats() {
+        String event = DemoEvent.EVENT_ID;
+        StackClient.Fan fan = client.signUp();
+        String admission = client.admitted(fan, event);
+        List<String> pair = twoAdjacentAvailable(client.seatStates(event, "seated"));
+        JsonNode hold = client.holdSeats(admission, event, "seated", pair);
+        JsonNode order = client.placeOrder(admission, event, hold.get("holdId").asText(),
+                client.paymentMethod("4000000000000002"));
+        assertThat(client.settled(fan, order).get("status").asText()).isEqualTo("PAYMENT_FAILED");
+        poll(() -> client.seatStates(event, "seated"), m -> m.get(pair.get(0)) == 'A' && m.get(pair.get(1)) == 'A');
+    }
+
+    /** The first two seats with consecutive numbers in one row that the map shows available. */
+    private static List<String> twoAdjacentAvailable(Map<String, Character> map) {
+        String previous = null;
+        for (Map.Entry<String, Character> seat : map.entrySet()) {
+            if (seat.getValue() != 'A') {
+                previous = null;
+                continue;
+            }
+            if (previous != null) {
+                String[] a = previous.split("-");
+                String[] b = seat.getKey().split("-");
+                if (a[0].equals(b[0]) && a[1].equals(b[1]) && Integer.parseInt(b[2]) == Integer.parseInt(a[2]) + 1) {
+                    return List.of(previous, seat.getKey());
+                }
+            }
+            previous = seat.getKey();
+        }
+        throw new AssertionError("no two adjacent seats available");
     }
 
     @Test
