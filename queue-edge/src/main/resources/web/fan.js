@@ -469,8 +469,81 @@ function selectedCategory() {
   return event && event.categories.find((c) => c.categoryId === $('#category').value);
 }
 
+// ---- seat picker (seated categories) ----
+let seatMapFor = null;     // "event/category" whose map is on the page
+
+/** The seats picked on the map, in map order. */
+function pickedSeats() {
+  return Array.from(document.querySelectorAll('#seat-map input:checked')).map((i) => i.value);
+}
+
+async function loadSeatMap(c) {
+  const picker = $('#seat-picker');
+  if (!c || !c.seated) {
+    picker.hidden = true;
+    $('#seat-map').replaceChildren();
+    seatMapFor = null;
+    return;
+  }
+  $('#seat-max').textContent = String(event.maxPerFan);
+  picker.hidden = false;
+  const key = `${event.eventId}/${c.categoryId}`;
+  const keep = seatMapFor === key ? new Set(pickedSeats()) : new Set();
+  try {
+    const map = await api(`/api/events/${encodeURIComponent(event.eventId)}/categories/${encodeURIComponent(c.categoryId)}/seats`,
+      { service: 'the seat map' });
+    if (selectedCategory() !== c) return; // the fan switched category meanwhile
+    seatMapFor = key;
+    $('#seat-map').replaceChildren(...map.sections.map((section, index) => {
+      const free = section.rows.reduce((n, r) => n + [...r.states].filter((x) => x === 'A').length, 0);
+      return h('details', { class: 'seat-section', open: index === 0 },
+        h('summary', {}, `Section ${section.sectionId} — ${count(free)} free`),
+        h('div', { class: 'seat-rows' }, section.rows.map((row) => h('div', {
+          class: 'seat-row', role: 'group', 'aria-label': `Section ${section.sectionId}, row ${row.rowId}`,
+        }, h('span', { class: 'row-label', 'aria-hidden': 'true' }, `Row ${row.rowId}`),
+        row.seats.map((n, i) => {
+          const id = `${section.sectionId}-${row.rowId}-${n}`;
+          const available = row.states[i] === 'A';
+          return h('label', { class: 'seat' },
+            h('input', {
+              type: 'checkbox', value: id, disabled: !available, checked: available && keep.has(id),
+              'aria-label': `Section ${section.sectionId}, row ${row.rowId}, seat ${n}${available ? '' : ', taken'}`,
+              onchange: seatToggled,
+            }),
+            h('span', { 'aria-hidden': 'true' }, String(n)));
+        })))));
+    }));
+    updateHoldTotal();
+  } catch (err) {
+    showError($('#hold-error'), err);
+  }
+}
+
+/** One section per hold and at most maxPerFan seats: a pick that breaks either is undone, with a word why. */
+function seatToggled(ev) {
+  const input = ev.currentTarget;
+  if (input.checked) {
+    const picked = pickedSeats();
+    const section = input.value.split('-')[0];
+    if (picked.some((s) => s.split('-')[0] !== section)) {
+      input.checked = false;
+      announce(announcer(), 'The seats of one hold must be in one section.');
+      showError($('#hold-error'), new Error('Pick seats in one section (clear the others first).'));
+      return;
+    }
+    if (picked.length > event.maxPerFan) {
+      input.checked = false;
+      showError($('#hold-error'), new Error(`At most ${event.maxPerFan} seats per fan.`));
+      return;
+    }
+  }
+  clearError($('#hold-error'));
+  updateHoldTotal();
+}
+
 function updateQuantities() {
   const c = selectedCategory();
+  loadSeatMap(c);
   const quantity = $('#quantity');
   const previous = Number(quantity.value) || 1;
   const max = c ? Math.max(1, Math.min(event.maxPerFan, c.available)) : 1;
@@ -481,9 +554,12 @@ function updateQuantities() {
 
 function updateHoldTotal() {
   const c = selectedCategory();
-  const q = Number($('#quantity').value) || 1;
+  const seats = c && c.seated ? pickedSeats() : [];
+  $('#quantity').disabled = seats.length > 0;
+  const q = seats.length || Number($('#quantity').value) || 1;
+  const what = seats.length ? `${c.name}: ${seats.join(', ')}` : `${q} × ${c ? c.name : ''}${c && c.seated ? ' (best available)' : ''}`;
   $('#hold-total').replaceChildren(c
-    ? h('span', {}, `${q} × ${c.name}`) : '', c ? h('strong', {}, money(c.priceMinor * q, c.currency)) : '');
+    ? h('span', {}, what) : '', c ? h('strong', {}, money(c.priceMinor * q, c.currency)) : '');
 }
 
 function wireJourney() {
@@ -512,7 +588,11 @@ async function holdSeats(ev) {
   // Same requestId on a retry after a lost answer: the edge answers with the same hold instead of a second one.
   flow.holdRequestId = flow.holdRequestId || randomKey('h-');
   saveFlow();
-  const body = { categoryId: $('#category').value, quantity: Number($('#quantity').value), requestId: flow.holdRequestId };
+  const c = selectedCategory();
+  const seats = c && c.seated ? pickedSeats() : [];
+  const body = seats.length
+    ? { categoryId: $('#category').value, seats, requestId: flow.holdRequestId }
+    : { categoryId: $('#category').value, quantity: Number($('#quantity').value), requestId: flow.holdRequestId };
   try {
     const hold = await busy(form, 'Holding seats…', () => api(`/api/events/${encodeURIComponent(flow.eventId)}/holds`,
       { method: 'POST', body, auth: bearer(admission.token), service: 'the queue' }));
@@ -523,7 +603,8 @@ async function holdSeats(ev) {
     form.hidden = true;
     showPayForm();
     restatus();
-    announce(announcer(), `${hold.quantity} seat${hold.quantity > 1 ? 's' : ''} held until ${clock(hold.expiresAt)}.`);
+    announce(announcer(), `${hold.quantity} seat${hold.quantity > 1 ? 's' : ''}${hold.seats ? ` (${hold.seats.join(', ')})` : ''}`
+      + ` held until ${clock(hold.expiresAt)}.`);
   } catch (err) {
     if (!(err.status === 0 || err.status >= 500)) { flow.holdRequestId = null; saveFlow(); }
     showError($('#hold-error'), err, form);
@@ -566,7 +647,8 @@ function showPayForm() {
   clearError($('#pay-error'), form);
   const c = event && event.categories.find((x) => x.categoryId === flow.hold.categoryId);
   $('#pay-summary').replaceChildren(
-    h('span', {}, `${flow.hold.quantity} × ${c ? c.name : flow.hold.categoryId}`),
+    h('span', {}, `${flow.hold.quantity} × ${c ? c.name : flow.hold.categoryId}`
+      + (flow.hold.seats ? ` — seats ${flow.hold.seats.join(', ')}` : '')),
     c ? h('strong', {}, money(c.priceMinor * flow.hold.quantity, c.currency)) : '');
   $('#pay-submit').textContent = c ? `Pay ${money(c.priceMinor * flow.hold.quantity, c.currency)}` : 'Pay';
   if (!$('#buyer-name').value && fan.name !== fan.email) $('#buyer-name').value = fan.name;
@@ -685,6 +767,10 @@ function renderOrder(o) {
   const c = event && event.categories.find((x) => x.categoryId === o.categoryId);
   const stats = [['Order reference', o.orderId || '']];
   if (o.quantity) stats.push(['Tickets', `${o.quantity} × ${c ? c.name : o.categoryId}`]);
+  if (o.seats) stats.push(['Seats', o.seats.join(', ')]);
+  if (o.tickets && o.tickets.length) {
+    stats.push(['Ticket codes', o.tickets.map((t) => (t.seatId ? `${t.seatId}: ${t.code}` : t.code)).join(' · ')]);
+  }
   if (o.amountMinor) stats.push(['Amount', money(o.amountMinor, o.currency)]);
   $('#order-stats').replaceChildren(...stats.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))));
   const msg = $('#order-message');
