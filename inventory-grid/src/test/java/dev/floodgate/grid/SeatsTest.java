@@ -141,6 +141,18 @@ class SeatsTest {
     }
 
     @Test
+    void aRequestIdUsedInOneCategoryIsRefusedInAnotherAndNothingChanges() {
+        String ev = newEvent();
+        assertThat(hold(ev, "fan-1", "same", "A-1-1").done()).isTrue();
+        assertThat(inventory.hold(ev, "ga", "fan-1", "same", 1, TTL).outcome())
+                .isEqualTo(HoldResult.Outcome.WRONG_STATE);
+        assertThat(inventory.hold(ev, "ga", "fan-2", "other", 1, TTL).done()).isTrue();
+        assertThat(hold(ev, "fan-2", "other", "A-1-2").outcome()).isEqualTo(HoldResult.Outcome.WRONG_STATE);
+        assertThat(inventory.audit(ev, "ga")).isEqualTo(new StockCounters(100, 99, 1, 0));
+        assertThat(inventory.audit(ev, "stalls")).isEqualTo(new StockCounters(40, 39, 1, 0));
+    }
+
+    @Test
     void thePerFanLimitCountsSeatsAndGeneralAdmissionTogether() {
         String ev = newEvent();
         assertThat(inventory.hold(ev, "ga", "fan-1", "g", 2, TTL).done()).isTrue();

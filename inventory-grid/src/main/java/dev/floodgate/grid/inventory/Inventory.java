@@ -115,6 +115,10 @@ public final class Inventory {
             return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
         }
         FanHolds.Entry record = reservation.entry();
+        if (!record.holdId().equals(holdId)) {
+            // The request id was used for a hold of another category (or seats): not this one.
+            return HoldResult.of(HoldResult.Outcome.WRONG_STATE);
+        }
         // 2. The units, on the home stripe, borrowing from the others if it is short.
         HoldResult result = take(eventId, categoryId, stripes, home, record.holdId(), fanId, record.quantity(),
                 record.expiresAtMillis());
