@@ -170,7 +170,8 @@ public final class PaymentStore {
     /**
      * As {@link #recordOutcomeAndSettleOrder(OrderRow, Outcome, OrderStatus)} inside the caller's transaction (the
      * reconciler's, which holds the order row's lock). A move to PAID issues the order's tickets in the same
-     * transaction.
+     * transaction; a succeeded charge for an order that ended otherwise records the refund it owes
+     * ({@link dev.floodgate.worker.refund.Refunds#owe}) in the same transaction.
      */
     public OrderStatus recordOutcomeAndSettleOrder(Connection c, OrderRow order, Outcome outcome, OrderStatus target,
                                                    int deliveries) throws SQLException {
@@ -212,6 +213,10 @@ public final class PaymentStore {
             if (moved && target == OrderStatus.PAID) {
                 issueTickets(c, order);
             }
+        }
+        if (outcome.status() == ChargeRecord.Status.SUCCEEDED && now != OrderStatus.PAID) {
+            // Charged for an order that ended otherwise (expired, failed): the refund is owed from this commit on.
+            dev.floodgate.worker.refund.Refunds.owe(c, order, outcome.providerChargeId(), now);
         }
         return now;
     }
@@ -255,9 +260,11 @@ public final class PaymentStore {
         }
     }
 
+    /** A known answer is kept; only UNKNOWN, or SKIPPED ("nothing charged") under a real answer, is replaced. */
     private static String keepKnown(String column) {
-        return "case when payment.charges.status = 'UNKNOWN' then excluded." + column + " else payment.charges."
-                + column + " end";
+        return "case when payment.charges.status = 'UNKNOWN' or (payment.charges.status = 'SKIPPED'"
+                + " and excluded.status in ('SUCCEEDED', 'DECLINED')) then excluded." + column
+                + " else payment.charges." + column + " end";
     }
 
     private static void bindOrder(PreparedStatement ps, OrderRow order) throws SQLException {

@@ -92,7 +92,10 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** One round: overdue orders (up to the batch size), then the grid follow-ups. Answers the orders handled. */
+    /**
+     * One round: overdue orders (up to the batch size), then the grid follow-ups, then refunds still owed. Answers
+     * the orders handled.
+     */
     public List<Result> round() throws SQLException {
         List<Result> results = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
@@ -104,6 +107,7 @@ public final class Reconciler implements AutoCloseable {
             results.add(next.get());
         }
         followUp();
+        processor.refunds().retryPending(settings.followUpDelay(), settings.batchSize());
         return results;
     }
 
