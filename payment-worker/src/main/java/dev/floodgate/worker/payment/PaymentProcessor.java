@@ -91,20 +91,20 @@ public final class PaymentProcessor {
             LOG.log(System.Logger.Level.WARNING, "payment request with a malformed order id " + request.orderId());
             return Disposition.UNPROCESSABLE;
         }
-        Optional<OrderRow> found = store.findOrder(orderId);
+        Optional<PaymentStore.OrderAndCharge> found = store.findOrderAndCharge(orderId);
         if (found.isEmpty()) {
             metrics.increment(Name.MESSAGES_ORPHANED);
             LOG.log(System.Logger.Level.WARNING, "payment request for unknown order " + orderId);
             return Disposition.UNPROCESSABLE;
         }
-        OrderRow order = found.get();
+        OrderRow order = found.get().order();
         if (!order.eventId().equals(request.eventId()) || !order.holdId().equals(request.holdId())
                 || order.amountMinor() != request.amountMinor() || !order.currency().equals(request.currency())) {
             LOG.log(System.Logger.Level.WARNING, "payment request for order " + orderId
                     + " differs from the order row; the order row is used");
         }
 
-        Optional<ChargeRecord> recorded = store.findCharge(orderId);
+        Optional<ChargeRecord> recorded = found.get().charge();
         PaymentStore.Outcome outcome;
         if (recorded.isPresent() && recorded.get().status().isFinal()) {
             ChargeRecord known = recorded.get();
