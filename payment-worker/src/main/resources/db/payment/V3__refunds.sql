@@ -22,3 +22,9 @@ create table refunds (
 );
 -- What the reconciler's refund sweep scans.
 create index refunds_pending on refunds (updated_at) where status = 'PENDING';
+
+-- When the reconciler asked the provider once more about an order it had ended "no charge" although a charge attempt
+-- had been made (a provider may process a request its client gave up on): a charge found then is refunded.
+alter table charges add column rechecked_at timestamptz;
+create index charges_to_recheck on charges (updated_at)
+    where status = 'SKIPPED' and attempt_started_at is not null and rechecked_at is null;

@@ -110,6 +110,7 @@ class SettlementTest {
         overrides.put("reconciler.enabled", "false");
         overrides.put("reconciler.payment-timeout-millis", "1");
         overrides.put("reconciler.follow-up-delay-millis", "1");
+        overrides.put("reconciler.late-charge-recheck-delay-millis", "2000");
         overrides.put("operator.username", "operator");
         overrides.put("operator.password", "operator-password-for-tests");
         worker = WorkerServer.start(ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE, overrides), grid);
@@ -434,6 +435,39 @@ class SettlementTest {
         assertThat(books.find(charge.id()).orElseThrow().amountRefunded()).isEqualTo(9_000);
         var audit = audit();
         assertThat(audit.path("ok").asBoolean()).as(audit.toString()).isTrue();
+    }
+
+    @Test
+    void aChargeMadeLateWithoutAnyCallbackIsFoundByTheReconcilersRecheckAndRefunded() throws Exception {
+        TestOrder order = order("pm_card_visa", 1);
+        PaymentStore store = new PaymentStore(dataSource());
+        // A worker started a charge attempt long ago (past the attempt lease) and never learnt its outcome.
+        store.beginAttempt(store.findOrder(order.orderId()).orElseThrow());
+        try (Connection c = engines.connect(); PreparedStatement ps = c.prepareStatement("update payment.charges"
+                + " set attempt_started_at = now() - interval '1 hour' where order_id = ?")) {
+            ps.setObject(1, order.orderId());
+            ps.executeUpdate();
+        }
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        // Then the provider makes that charge after all, and no callback comes (none is sent for a direct charge).
+        long found = worker.metrics().count(WorkerMetrics.Name.LATE_CHARGES_FOUND);
+        Api.Charge charge = chargeBehindTheWorkersBack(order);
+        awaitUntil("the recheck found the charge and refunded it", () -> {
+            try {
+                worker.reconciler().round();
+            } catch (Exception e) {
+                return false;
+            }
+            return "SUCCEEDED".equals(refundColumn(order, "status"));
+        });
+        assertThat(worker.metrics().count(WorkerMetrics.Name.LATE_CHARGES_FOUND)).isEqualTo(found + 1);
+        assertThat(books.refundsOf(charge.id())).hasSize(1);
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY))
+                .isEqualTo(new StockCounters(10, 10, 0, 0));
+        // Checked once: later rounds do not ask again.
+        assertThat(WorkerFixture.chargeColumn(engines, order, "rechecked_at")).isNotNull();
     }
 
     @Test

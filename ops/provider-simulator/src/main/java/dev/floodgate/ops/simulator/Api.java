@@ -7,6 +7,9 @@ import java.util.List;
 
 /** SIMULATOR: the JSON bodies of the simulated card processor's API (Stripe-like, camelCase). */
 public final class Api {
+    private static final java.util.regex.Pattern CURRENCY = java.util.regex.Pattern.compile("[A-Z]{3}");
+    private static final java.util.regex.Pattern CHARGE_ID = java.util.regex.Pattern.compile("ch_[A-Za-z0-9]{1,64}");
+
     private Api() {
     }
 
@@ -50,7 +53,7 @@ public final class Api {
             if (amountMinor == null || amountMinor <= 0 || amountMinor > MAX_AMOUNT_MINOR) {
                 throw ApiException.badRequest("amount must be 1.." + MAX_AMOUNT_MINOR + " minor units", "amountMinor");
             }
-            if (currency == null || !currency.matches("[A-Z]{3}")) {
+            if (currency == null || !CURRENCY.matcher(currency).matches()) {
                 throw ApiException.badRequest("currency must be an ISO-4217 code such as EUR", "currency");
             }
             if (paymentMethodId == null || paymentMethodId.isBlank() || paymentMethodId.length() > 100) {
@@ -84,7 +87,7 @@ public final class Api {
      */
     public record RefundRequest(String chargeId, Long amountMinor, String reason) {
         public RefundRequest {
-            if (chargeId == null || !chargeId.matches("ch_[A-Za-z0-9]{1,64}")) {
+            if (chargeId == null || !CHARGE_ID.matcher(chargeId).matches()) {
                 throw ApiException.badRequest("a charge id is required", "chargeId");
             }
             if (amountMinor != null && (amountMinor <= 0 || amountMinor > ChargeRequest.MAX_AMOUNT_MINOR)) {
