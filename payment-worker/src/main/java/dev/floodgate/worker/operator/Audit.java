@@ -185,11 +185,11 @@ public final class Audit {
         List<String> paidWithout = new ArrayList<>();
         paid.stream().map(Paid::orderId).filter(id -> succeededByOrder.getOrDefault(id, 0) != 1).sorted()
                 .forEach(id -> add(paidWithout, id));
-        int succeeded = succeededByOrder.values().stream().mapToInt(Integer::intValue).sum();
+        int succeeded = (int) charges.stream().filter(ch -> ProviderCharge.SUCCEEDED.equals(ch.status())).count();
         boolean ok = categories.stream().allMatch(CategoryCheck::ok) && doubleHolds.isEmpty() && notSold.isEmpty()
                 && orphanCharges.isEmpty() && paidWithout.isEmpty() && badRefunds.isEmpty() && owed.isEmpty()
                 && wrongTickets.isEmpty();
-        return new Report(ok, byStatus, succeeded + refunded, refunded, categories, doubleHolds, notSold,
+        return new Report(ok, byStatus, succeeded, refunded, categories, doubleHolds, notSold,
                 orphanCharges, paidWithout, badRefunds, owed, wrongTickets);
     }
 
