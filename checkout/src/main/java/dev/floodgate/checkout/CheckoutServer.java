@@ -69,7 +69,8 @@ public final class CheckoutServer implements AutoCloseable {
             TokenVerifier tokens = new TokenVerifier(
                     config.get("admission.jwks-url").asString().orElseThrow(
                             () -> new IllegalArgumentException("admission.jwks-url is required")),
-                    ServiceConfig.millis(config.get("admission.jwks-refresh-min-interval-millis"), 5_000), clock);
+                    ServiceConfig.millis(config.get("admission.jwks-refresh-min-interval-millis"), 5_000), clock,
+                    config.get("admission.verified-cache-entries").asInt().orElse(TokenVerifier.DEFAULT_REMEMBERED));
             OrderService.requireHoldOutlivesPayment(
                     ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000),
                     ServiceConfig.millis(config.get("checkout.payment-timeout-millis"), 600_000));

@@ -280,6 +280,32 @@ class CheckoutTest {
     }
 
     @Test
+    void aRememberedTokenIsRefusedOnceItExpiresAndAnAlteredOneIsCheckedAfresh() {
+        String token = issuer.sign("fan-m", "floodgate-fan", null, Duration.ofSeconds(1));
+        try (HttpClientResponse res = http.get("/api/orders")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + token).request()) {
+            assertThat(res.status().code()).isEqualTo(200);
+        }
+        // One changed character of the signature: another key in the cache, so the full check refuses it.
+        String altered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        try (HttpClientResponse res = http.get("/api/orders")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + altered).request()) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
+        // Expired (1 s, plus the 5 s clock skew every check allows): refused although it verified before.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int status = 200;
+        while (status == 200 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+            try (HttpClientResponse res = http.get("/api/orders")
+                    .header(HeaderNames.AUTHORIZATION, "Bearer " + token).request()) {
+                status = res.status().code();
+            }
+        }
+        assertThat(status).isEqualTo(401);
+    }
+
+    @Test
     void aFanReadsTheirOwnOrderButNotAnotherFans() {
         String holdId = newHold("fan-j", 1);
         String orderId;

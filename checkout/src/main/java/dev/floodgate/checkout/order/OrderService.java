@@ -57,24 +57,22 @@ public final class OrderService {
         }
         EventInfo event = catalog.find(request.eventId())
                 .orElseThrow(() -> ApiException.notFound("no such event: " + request.eventId()));
-        Hold hold = inventory.find(event.eventId(), request.holdId())
-                .filter(h -> h.fanId().equals(caller.fanId()))
-                .orElseThrow(() -> ApiException.of(404, "hold not found or expired", "holdId"));
-        if (hold.status() == HoldStatus.SOLD) {
-            throw ApiException.conflict("this hold is already sold");
-        }
-        CategoryInfo category = event.category(hold.categoryId())
-                .orElseThrow(() -> new IllegalStateException("hold of an unknown category " + hold.categoryId()));
-
+        // One grid step reads and reserves the hold (it checks the fan, the expiry and the state itself).
         UUID orderId = orderId(caller.fanId(), idempotencyKey);
-        HoldResult reserved = inventory.markInCheckout(event.eventId(), hold.holdId(), caller.fanId(),
+        HoldResult reserved = inventory.markInCheckout(event.eventId(), request.holdId(), caller.fanId(),
                 orderId.toString(), holdExtension);
         switch (reserved.outcome()) {
             case DONE -> { }
             case NOT_FOUND, NOT_YOURS -> throw ApiException.of(404, "hold not found or expired", "holdId");
-            case WRONG_STATE -> throw ApiException.conflict("this hold is already being paid for by another order");
-            case NOT_ENOUGH_STOCK -> throw new IllegalStateException("stock outcome on a checkout transition");
+            case WRONG_STATE -> throw reserved.hold() != null && reserved.hold().status() == HoldStatus.SOLD
+                    ? ApiException.conflict("this hold is already sold")
+                    : ApiException.conflict("this hold is already being paid for by another order");
+            case NOT_ENOUGH_STOCK, LIMIT_REACHED ->
+                    throw new IllegalStateException("stock outcome on a checkout transition");
         }
+        Hold hold = reserved.hold();
+        CategoryInfo category = event.category(hold.categoryId())
+                .orElseThrow(() -> new IllegalStateException("hold of an unknown category " + hold.categoryId()));
 
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL keeps micros
         long amount = Math.multiplyExact(category.priceMinor(), (long) hold.quantity());

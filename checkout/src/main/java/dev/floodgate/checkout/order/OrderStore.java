@@ -39,58 +39,46 @@ public final class OrderStore {
     }
 
     /**
-     * Inserts the order and its payment request in one transaction. If the fan already placed an order with the same
-     * idempotency key, that order is returned and nothing is written.
+     * Inserts the order and its payment request atomically, in one statement (one round trip, its own transaction):
+     * the outbox row is inserted from the order insert's {@code RETURNING}, so both are written or neither. If the fan
+     * already placed an order with the same idempotency key, that order is returned and nothing is written.
      */
     public Order insert(Order order, String topic, PaymentRequest request) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int inserted;
-                try (PreparedStatement ps = c.prepareStatement("insert into checkout.orders (" + COLUMNS + ")"
-                        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing")) {
-                    ps.setObject(1, order.id());
-                    ps.setString(2, order.fanId());
-                    ps.setString(3, order.eventId());
-                    ps.setString(4, order.categoryId());
-                    ps.setString(5, order.holdId());
-                    ps.setInt(6, order.quantity());
-                    ps.setLong(7, order.amountMinor());
-                    ps.setString(8, order.currency());
-                    ps.setString(9, order.status().name());
-                    ps.setString(10, order.buyerName());
-                    ps.setString(11, order.buyerEmail());
-                    ps.setString(12, order.paymentMethodId());
-                    ps.setString(13, order.idempotencyKey());
-                    ps.setString(14, order.failureReason());
-                    ps.setTimestamp(15, Timestamp.from(order.createdAt()));
-                    ps.setTimestamp(16, Timestamp.from(order.updatedAt()));
-                    ps.setTimestamp(17, null);
-                    ps.setArray(18, order.seatIds().isEmpty() ? null
-                            : c.createArrayOf("text", order.seatIds().toArray()));
-                    inserted = ps.executeUpdate();
-                }
-                if (inserted == 1) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "insert into checkout.outbox (topic, message_key, payload) values (?, ?, ?::jsonb)")) {
-                        ps.setString(1, topic);
-                        ps.setString(2, order.id().toString());
-                        ps.setString(3, Json.writeString(request));
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-                return inserted == 1 ? order : findByKey(order.fanId(), order.idempotencyKey()).orElseThrow();
-            } catch (SQLException e) {
-                rollbackQuietly(c, e);
-                if ("23505".equals(e.getSQLState())) {
-                    throw new HoldTaken();
-                }
-                throw e;
-            }
+        int inserted;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("with placed as (insert into checkout.orders (" + COLUMNS + ")"
+                     + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing"
+                     + " returning id)"
+                     + " insert into checkout.outbox (topic, message_key, payload) select ?, ?, ?::jsonb from placed")) {
+            ps.setObject(1, order.id());
+            ps.setString(2, order.fanId());
+            ps.setString(3, order.eventId());
+            ps.setString(4, order.categoryId());
+            ps.setString(5, order.holdId());
+            ps.setInt(6, order.quantity());
+            ps.setLong(7, order.amountMinor());
+            ps.setString(8, order.currency());
+            ps.setString(9, order.status().name());
+            ps.setString(10, order.buyerName());
+            ps.setString(11, order.buyerEmail());
+            ps.setString(12, order.paymentMethodId());
+            ps.setString(13, order.idempotencyKey());
+            ps.setString(14, order.failureReason());
+            ps.setTimestamp(15, Timestamp.from(order.createdAt()));
+            ps.setTimestamp(16, Timestamp.from(order.updatedAt()));
+            ps.setTimestamp(17, null);
+            ps.setArray(18, order.seatIds().isEmpty() ? null : c.createArrayOf("text", order.seatIds().toArray()));
+            ps.setString(19, topic);
+            ps.setString(20, order.id().toString());
+            ps.setString(21, Json.writeString(request));
+            inserted = ps.executeUpdate();
         } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new HoldTaken();
+            }
             throw failure(e);
         }
+        return inserted == 1 ? order : findByKey(order.fanId(), order.idempotencyKey()).orElseThrow();
     }
 
     public Optional<Order> findByKey(String fanId, String idempotencyKey) {
@@ -180,18 +168,6 @@ public final class OrderStore {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    /**
-     * Rolls back, keeping the failure that made us roll back: when the server went away mid-transaction the rollback
-     * fails too ("connection is closed"), and that second error must not hide the first (a 503, not a 500).
-     */
-    private static void rollbackQuietly(Connection c, SQLException cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
     }
 
     /** An unreachable database is a 503 the client may retry; anything else is a real failure. */

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The worker's HTTP client of the card processor (Helidon WebClient over real HTTP). Each charge is sent with the
- * order id as {@code Idempotency-Key} and retried with exponential backoff and jitter (Helidon fault-tolerance
+ * order id as {@code Idempotency-Key} (each refund with {@code refund:<order id>}) and retried with exponential backoff and jitter (Helidon fault-tolerance
  * {@link Retry}) on timeouts, connection errors, 5xx, 408, 409 and 429 — each retry is safe because of the key.
  * A decline or any other 4xx is an answer, not a failure, and is returned at once.
  *
@@ -100,25 +100,39 @@ public final class ProviderGateway {
      * @throws ProviderUnavailableException no answer after every attempt: the outcome is unknown
      */
     public ChargeResult charge(ChargeCommand command) throws ProviderUnavailableException {
+        return withRetries("charging", command.idempotencyKey(), attempt -> attempt(command, attempt));
+    }
+
+    /**
+     * Refunds once per idempotency key, with the same retries, backoff and circuit breaker as charges (each retry
+     * is safe because of the key).
+     *
+     * @throws ProviderUnavailableException no answer after every attempt: the refund may or may not exist
+     */
+    public RefundResult refund(RefundCommand command) throws ProviderUnavailableException {
+        return withRetries("refunding", command.idempotencyKey(), attempt -> refundAttempt(command, attempt));
+    }
+
+    private <T> T withRetries(String what, String key, java.util.function.IntFunction<T> attempt)
+            throws ProviderUnavailableException {
         AtomicInteger attempts = new AtomicInteger();
         try {
             return retry.invoke(() -> breaker.invoke(() -> {
                 if (attempts.incrementAndGet() > 1) {
                     retries.incrementAndGet();
                 }
-                return attempt(command, attempts.get());
+                return attempt.apply(attempts.get());
             }));
         } catch (CircuitBreakerOpenException e) {
             shortCircuited.incrementAndGet();
-            throw new ProviderUnavailableException("provider circuit breaker open, not called for "
-                    + command.idempotencyKey(), attempts.get(), true, e);
+            throw new ProviderUnavailableException("provider circuit breaker open, not called for " + key,
+                    attempts.get(), true, e);
         } catch (RetryableFailure e) {
-            throw new ProviderUnavailableException("no answer from the provider for " + command.idempotencyKey()
-                    + " (" + e.getMessage() + ")", attempts.get(), e);
+            throw new ProviderUnavailableException("no answer from the provider for " + key + " (" + e.getMessage()
+                    + ")", attempts.get(), e);
         } catch (RuntimeException e) {
             // The retry's overall timeout or anything unexpected: still an unknown outcome, never a failed order.
-            throw new ProviderUnavailableException("charging " + command.idempotencyKey() + " failed: " + e,
-                    attempts.get(), e);
+            throw new ProviderUnavailableException(what + " " + key + " failed: " + e, attempts.get(), e);
         }
     }
 
@@ -154,6 +168,59 @@ public final class ProviderGateway {
         } catch (IOException | RuntimeException e) {
             throw new ProviderUnavailableException("charge listing failed: " + e, 1, e);
         }
+    }
+
+    /**
+     * Every refund the provider lists at {@code path} (for audits; the simulator serves {@code /v1/simulator/refunds}).
+     * One attempt.
+     */
+    public List<ProviderRefund> listRefunds(String path) throws ProviderUnavailableException {
+        try (HttpClientResponse res = client.get(path).request()) {
+            String body = res.as(String.class);
+            if (res.status().code() != 200) {
+                throw new ProviderUnavailableException("refund listing answered HTTP " + res.status().code(), 1, null);
+            }
+            return LENIENT.readValue(body, RefundList.class).data();
+        } catch (IOException | RuntimeException e) {
+            throw new ProviderUnavailableException("refund listing failed: " + e, 1, e);
+        }
+    }
+
+    private RefundResult refundAttempt(RefundCommand command, int attempt) {
+        int status;
+        String body;
+        try (HttpClientResponse res = client.post("/v1/refunds")
+                .header(IDEMPOTENCY_KEY, command.idempotencyKey())
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.ACCEPT, "application/json")
+                .submit(Json.write(command.body()))) {
+            status = res.status().code();
+            body = res.entity().hasEntity() ? res.as(String.class) : "";
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "provider refund attempt " + attempt + " for "
+                    + command.idempotencyKey() + " failed: " + e);
+            throw new RetryableFailure(rootMessage(e), e);
+        }
+        if (status == 200 || status == 201) {
+            ProviderRefund refund;
+            try {
+                refund = LENIENT.readValue(body, ProviderRefund.class);
+            } catch (IOException e) {
+                throw new RetryableFailure("unreadable refund in HTTP " + status, e);
+            }
+            if (refund.id() == null || !ProviderRefund.SUCCEEDED.equals(refund.status())) {
+                // A refund still pending at the provider (real processors have those) is asked about again later.
+                throw new RetryableFailure("refund without an id or not succeeded (" + refund.status() + ") in HTTP "
+                        + status, null);
+            }
+            return new RefundResult.Succeeded(refund.id(), attempt);
+        }
+        if (status == 408 || status == 409 || status == 429 || status >= 500) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "provider refund attempt " + attempt + " for "
+                    + command.idempotencyKey() + " answered HTTP " + status);
+            throw new RetryableFailure("HTTP " + status, null);
+        }
+        return new RefundResult.Rejected(status, "HTTP " + status + ": " + reason(body), attempt);
     }
 
     private ChargeResult attempt(ChargeCommand command, int attempt) {
@@ -224,6 +291,10 @@ public final class ProviderGateway {
 
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     record ChargeList(List<ProviderCharge> data) {
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record RefundList(List<ProviderRefund> data) {
     }
 
     /** An attempt that taught nothing: worth another try with the same key. */

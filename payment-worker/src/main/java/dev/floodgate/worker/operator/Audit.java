@@ -5,6 +5,7 @@ import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.worker.gateway.ProviderCharge;
 import dev.floodgate.worker.gateway.ProviderGateway;
+import dev.floodgate.worker.gateway.ProviderRefund;
 import dev.floodgate.worker.gateway.ProviderUnavailableException;
 
 import javax.sql.DataSource;
@@ -25,8 +26,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>per event and category, units sold in the grid = the quantities of PAID orders;</li>
  *   <li>no hold belongs to two PAID orders, and every PAID order's hold is SOLD in the grid for that order;</li>
- *   <li>every succeeded charge at the provider belongs to exactly one PAID order, and every PAID order has exactly
- *       one succeeded charge;</li>
+ *   <li>every succeeded charge at the provider belongs to exactly one PAID order (and was never refunded), or to an
+ *       order that ended unpaid and was refunded exactly once, in full, with the refund recorded in
+ *       {@code payment.refunds}; every PAID order has exactly one succeeded charge;</li>
+ *   <li>no refund is still owed (PENDING) or refused (REJECTED) in {@code payment.refunds};</li>
  *   <li>every PAID order has one ticket per seat, and no other order has tickets.</li>
  * </ul>
  * Orders still AWAITING_PAYMENT are counted but not judged (their outcome is not known yet).
@@ -38,20 +41,32 @@ public final class Audit {
     private final Inventory inventory;
     private final ProviderGateway gateway;
     private final String providerChargesPath;
+    private final String providerRefundsPath;
 
-    public Audit(DataSource dataSource, Inventory inventory, ProviderGateway gateway, String providerChargesPath) {
+    public Audit(DataSource dataSource, Inventory inventory, ProviderGateway gateway, String providerChargesPath,
+                 String providerRefundsPath) {
         this.dataSource = dataSource;
         this.inventory = inventory;
         this.gateway = gateway;
         this.providerChargesPath = providerChargesPath;
+        this.providerRefundsPath = providerRefundsPath;
     }
 
     public record CategoryCheck(String eventId, String categoryId, int gridSold, long paidQuantity, boolean ok) {
     }
 
-    public record Report(boolean ok, Map<String, Long> orders, int succeededCharges, List<CategoryCheck> categories,
+    /**
+     * {@code succeededChargesWithoutPaidOrder}: order ids of succeeded charges that belong to no PAID order and were
+     * not refunded exactly once in full with the refund recorded (refunded ones are counted in
+     * {@code refundedCharges}); {@code refundsNotMatchingOneUnpaidCharge}: refunds at the provider of a PAID order's
+     * charge, second refunds of a charge, or refunds not recorded as SUCCEEDED in {@code payment.refunds};
+     * {@code refundsOwed}: rows still PENDING or REJECTED.
+     */
+    public record Report(boolean ok, Map<String, Long> orders, int succeededCharges, int refundedCharges,
+                         List<CategoryCheck> categories,
                          List<String> holdsInSeveralPaidOrders, List<String> paidOrdersWhoseHoldIsNotSold,
                          List<String> succeededChargesWithoutPaidOrder, List<String> paidOrdersWithoutOneSucceededCharge,
+                         List<String> refundsNotMatchingOneUnpaidCharge, List<String> refundsOwed,
                          List<String> ordersWithWrongTicketCount) {
     }
 
@@ -64,6 +79,8 @@ public final class Audit {
         List<String> doubleHolds = new ArrayList<>();
         List<Paid> paid = new ArrayList<>();
         List<String> wrongTickets = new ArrayList<>();
+        Map<String, String> recordedRefunds = new HashMap<>(); // provider refund id -> order id, SUCCEEDED rows
+        List<String> owed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
@@ -107,6 +124,16 @@ public final class Audit {
                     add(wrongTickets, rs.getString(1));
                 }
             }
+            try (ResultSet rs = c.createStatement().executeQuery("select order_id, status, provider_refund_id"
+                    + " from payment.refunds")) {
+                while (rs.next()) {
+                    if ("SUCCEEDED".equals(rs.getString(2))) {
+                        recordedRefunds.put(rs.getString(3), rs.getString(1));
+                    } else {
+                        add(owed, rs.getString(1) + " " + rs.getString(2));
+                    }
+                }
+            }
             c.commit();
         }
         List<String> notSold = new ArrayList<>();
@@ -117,25 +144,53 @@ public final class Audit {
             }
         }
         List<ProviderCharge> charges = gateway.listCharges(providerChargesPath);
-        Map<String, Integer> succeededByOrder = new HashMap<>();
-        for (ProviderCharge charge : charges) {
-            if (ProviderCharge.SUCCEEDED.equals(charge.status())) {
-                succeededByOrder.merge(String.valueOf(charge.reference()), 1, Integer::sum);
-            }
-        }
+        List<ProviderRefund> refunds = gateway.listRefunds(providerRefundsPath);
+        Map<String, List<ProviderRefund>> refundsByCharge = new HashMap<>();
+        refunds.forEach(r -> refundsByCharge.computeIfAbsent(r.chargeId(), k -> new ArrayList<>()).add(r));
         Map<String, Paid> paidById = new HashMap<>();
         paid.forEach(p -> paidById.put(p.orderId(), p));
+        Map<String, Integer> succeededByOrder = new HashMap<>();
         List<String> orphanCharges = new ArrayList<>();
-        succeededByOrder.keySet().stream().filter(order -> !paidById.containsKey(order)).sorted()
-                .forEach(order -> add(orphanCharges, order));
+        List<String> badRefunds = new ArrayList<>();
+        int refunded = 0;
+        for (ProviderCharge charge : charges) {
+            if (!ProviderCharge.SUCCEEDED.equals(charge.status())) {
+                continue;
+            }
+            String order = String.valueOf(charge.reference());
+            List<ProviderRefund> of = refundsByCharge.getOrDefault(charge.id(), List.of());
+            if (paidById.containsKey(order)) {
+                succeededByOrder.merge(order, 1, Integer::sum);
+                of.forEach(r -> add(badRefunds, r.id() + " refunds the charge of PAID order " + order));
+            } else if (of.size() == 1 && of.getFirst().amountMinor() == charge.amountMinor()
+                    && order.equals(recordedRefunds.get(of.getFirst().id()))) {
+                refunded++;
+            } else {
+                add(orphanCharges, order);
+                if (of.size() > 1) {
+                    add(badRefunds, charge.id() + " of order " + order + " refunded " + of.size() + " times");
+                } else if (of.size() == 1 && !order.equals(recordedRefunds.get(of.getFirst().id()))) {
+                    add(badRefunds, of.getFirst().id() + " of order " + order + " not recorded as SUCCEEDED");
+                }
+            }
+        }
+        orphanCharges.sort(null);
+        java.util.Set<String> atProvider = new java.util.HashSet<>();
+        refunds.forEach(r -> atProvider.add(r.id()));
+        recordedRefunds.forEach((refundId, order) -> {
+            if (!atProvider.contains(refundId)) {
+                add(badRefunds, refundId + " of order " + order + " recorded but unknown at the provider");
+            }
+        });
         List<String> paidWithout = new ArrayList<>();
         paid.stream().map(Paid::orderId).filter(id -> succeededByOrder.getOrDefault(id, 0) != 1).sorted()
                 .forEach(id -> add(paidWithout, id));
-        int succeeded = succeededByOrder.values().stream().mapToInt(Integer::intValue).sum();
+        int succeeded = (int) charges.stream().filter(ch -> ProviderCharge.SUCCEEDED.equals(ch.status())).count();
         boolean ok = categories.stream().allMatch(CategoryCheck::ok) && doubleHolds.isEmpty() && notSold.isEmpty()
-                && orphanCharges.isEmpty() && paidWithout.isEmpty() && wrongTickets.isEmpty();
-        return new Report(ok, byStatus, succeeded, categories, doubleHolds, notSold, orphanCharges, paidWithout,
-                wrongTickets);
+                && orphanCharges.isEmpty() && paidWithout.isEmpty() && badRefunds.isEmpty() && owed.isEmpty()
+                && wrongTickets.isEmpty();
+        return new Report(ok, byStatus, succeeded, refunded, categories, doubleHolds, notSold,
+                orphanCharges, paidWithout, badRefunds, owed, wrongTickets);
     }
 
     private static void add(List<String> list, String item) {

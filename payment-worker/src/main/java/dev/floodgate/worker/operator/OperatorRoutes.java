@@ -53,7 +53,8 @@ public final class OperatorRoutes {
         }
         OperatorAuth auth = new OperatorAuth(config.get("operator.username").asString().orElse("operator"), password);
         Audit audit = new Audit(dataSource, inventory, gateway,
-                config.get("provider.audit-charges-path").asString().orElse("/v1/simulator/charges"));
+                config.get("provider.audit-charges-path").asString().orElse("/v1/simulator/charges"),
+                config.get("provider.audit-refunds-path").asString().orElse("/v1/simulator/refunds"));
         return new OperatorRoutes(auth, audit, new DeadLetters(pulsar, deadLetterTopic), metrics, gateway);
     }
 

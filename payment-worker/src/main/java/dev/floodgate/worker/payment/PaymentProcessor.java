@@ -10,6 +10,7 @@ import dev.floodgate.worker.gateway.ProviderCharge;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderUnavailableException;
 import dev.floodgate.worker.payment.WorkerMetrics.Name;
+import dev.floodgate.worker.refund.Refunds;
 
 import java.sql.SQLException;
 import java.util.Optional;
@@ -67,12 +68,19 @@ public final class PaymentProcessor {
     private final ProviderGateway gateway;
     private final Inventory inventory;
     private final WorkerMetrics metrics;
+    private final Refunds refunds;
 
     public PaymentProcessor(PaymentStore store, ProviderGateway gateway, Inventory inventory, WorkerMetrics metrics) {
         this.store = store;
         this.gateway = gateway;
         this.inventory = inventory;
         this.metrics = metrics;
+        this.refunds = new Refunds(store.dataSource(), gateway, metrics);
+    }
+
+    /** Refunds of charges made for orders that ended unpaid. */
+    public Refunds refunds() {
+        return refunds;
     }
 
     public Disposition process(PaymentRequest request) throws SQLException {
@@ -83,20 +91,20 @@ public final class PaymentProcessor {
             LOG.log(System.Logger.Level.WARNING, "payment request with a malformed order id " + request.orderId());
             return Disposition.UNPROCESSABLE;
         }
-        Optional<OrderRow> found = store.findOrder(orderId);
+        Optional<PaymentStore.OrderAndCharge> found = store.findOrderAndCharge(orderId);
         if (found.isEmpty()) {
             metrics.increment(Name.MESSAGES_ORPHANED);
             LOG.log(System.Logger.Level.WARNING, "payment request for unknown order " + orderId);
             return Disposition.UNPROCESSABLE;
         }
-        OrderRow order = found.get();
+        OrderRow order = found.get().order();
         if (!order.eventId().equals(request.eventId()) || !order.holdId().equals(request.holdId())
                 || order.amountMinor() != request.amountMinor() || !order.currency().equals(request.currency())) {
             LOG.log(System.Logger.Level.WARNING, "payment request for order " + orderId
                     + " differs from the order row; the order row is used");
         }
 
-        Optional<ChargeRecord> recorded = store.findCharge(orderId);
+        Optional<ChargeRecord> recorded = found.get().charge();
         PaymentStore.Outcome outcome;
         if (recorded.isPresent() && recorded.get().status().isFinal()) {
             ChargeRecord known = recorded.get();
@@ -229,9 +237,14 @@ public final class PaymentProcessor {
             LOG.log(System.Logger.Level.WARNING, "order " + order.id() + " is " + now + " but the charge "
                     + outcome.providerChargeId() + " is " + outcome.status()
                     + (target == OrderStatus.PAID ? ": the fan was charged for an order that did not complete;"
-                    + " refund needed" : ""));
+                    + " refunding it" : ""));
         }
         followGrid(order, now);
+        if (outcome.status() == ChargeRecord.Status.SUCCEEDED && now != OrderStatus.PAID) {
+            // The debt was recorded with the outcome (same transaction); pay it back now. No answer: the
+            // reconciler's refund sweep asks again with the same key.
+            refunds.refund(order.id());
+        }
     }
 
     /** Makes the grid follow the order's final status (sold, or back in stock), then marks the charge row settled. */

@@ -66,31 +66,58 @@ public final class PaymentStore {
      * @return the order's status under the lock
      */
     public OrderStatus beginAttempt(OrderRow order) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                OrderStatus status;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "select status from checkout.orders where id = ? for update")) {
-                    ps.setObject(1, order.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        status = rs.next() ? OrderStatus.valueOf(rs.getString(1)) : OrderStatus.EXPIRED;
-                    }
+        // One statement, one round trip, its own transaction: the lock, the stamp (only if the order still awaits
+        // payment) and the commit. FOR UPDATE re-reads the row's latest version once the lock is ours, so a status
+        // the reconciler just committed is the one we see.
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("with locked as (select status from checkout.orders"
+                     + " where id = ? for update),"
+                     + " stamped as (insert into payment.charges (order_id, event_id, hold_id, amount_minor, currency,"
+                     + " payment_method_id, status, attempts, deliveries, attempt_started_at)"
+                     + " select ?, ?, ?, ?, ?, ?, 'UNKNOWN', 0, 0, now() from locked"
+                     + " where locked.status = 'AWAITING_PAYMENT'"
+                     + " on conflict (order_id) do update set attempt_started_at = now() returning order_id)"
+                     + " select (select status from locked), (select count(*) from stamped)")) {
+            ps.setObject(1, order.id());
+            ps.setObject(2, order.id());
+            ps.setString(3, order.eventId());
+            ps.setString(4, order.holdId());
+            ps.setLong(5, order.amountMinor());
+            ps.setString(6, order.currency());
+            ps.setString(7, order.paymentMethodId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String status = rs.getString(1);
+                return status == null ? OrderStatus.EXPIRED : OrderStatus.valueOf(status);
+            }
+        }
+    }
+
+    /** An order and the worker's charge row for it, if any. */
+    public record OrderAndCharge(OrderRow order, Optional<ChargeRecord> charge) {
+    }
+
+    /** {@link #findOrder} and {@link #findCharge} in one query. */
+    public Optional<OrderAndCharge> findOrderAndCharge(UUID orderId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select o.id, o.event_id, o.hold_id, o.amount_minor,"
+                     + " o.currency, o.payment_method_id, o.status, o.quantity, ch.order_id, ch.status,"
+                     + " ch.provider_charge_id, ch.decline_code, ch.failure_reason, ch.attempts, ch.deliveries,"
+                     + " ch.order_status, ch.settled_at is not null"
+                     + " from checkout.orders o left join payment.charges ch on ch.order_id = o.id where o.id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
-                if (status == OrderStatus.AWAITING_PAYMENT) {
-                    try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
-                            + " hold_id, amount_minor, currency, payment_method_id, status, attempts, deliveries,"
-                            + " attempt_started_at) values (?, ?, ?, ?, ?, ?, 'UNKNOWN', 0, 0, now())"
-                            + " on conflict (order_id) do update set attempt_started_at = now()")) {
-                        bindOrder(ps, order);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-                return status;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                OrderRow order = new OrderRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getLong(4), rs.getString(5).trim(), rs.getString(6), OrderStatus.valueOf(rs.getString(7)),
+                        rs.getInt(8));
+                Optional<ChargeRecord> charge = rs.getObject(9) == null ? Optional.empty()
+                        : Optional.of(new ChargeRecord(rs.getObject(9, UUID.class),
+                        ChargeRecord.Status.valueOf(rs.getString(10)), rs.getString(11), rs.getString(12),
+                        rs.getString(13), rs.getInt(14), rs.getInt(15), rs.getString(16), rs.getBoolean(17)));
+                return Optional.of(new OrderAndCharge(order, charge));
             }
         }
     }
@@ -175,7 +202,8 @@ public final class PaymentStore {
     /**
      * As {@link #recordOutcomeAndSettleOrder(OrderRow, Outcome, OrderStatus)} inside the caller's transaction (the
      * reconciler's, which holds the order row's lock). A move to PAID issues the order's tickets in the same
-     * transaction.
+     * transaction; a succeeded charge for an order that ended otherwise records the refund it owes
+     * ({@link dev.floodgate.worker.refund.Refunds#owe}) in the same transaction.
      */
     public OrderStatus recordOutcomeAndSettleOrder(Connection c, OrderRow order, Outcome outcome, OrderStatus target,
                                                    int deliveries) throws SQLException {
@@ -217,6 +245,10 @@ public final class PaymentStore {
             if (moved && target == OrderStatus.PAID) {
                 issueTickets(c, order);
             }
+        }
+        if (outcome.status() == ChargeRecord.Status.SUCCEEDED && now != OrderStatus.PAID) {
+            // Charged for an order that ended otherwise (expired, failed): the refund is owed from this commit on.
+            dev.floodgate.worker.refund.Refunds.owe(c, order, outcome.providerChargeId(), now);
         }
         return now;
     }
@@ -264,9 +296,11 @@ public final class PaymentStore {
         }
     }
 
+    /** A known answer is kept; only UNKNOWN, or SKIPPED ("nothing charged") under a real answer, is replaced. */
     private static String keepKnown(String column) {
-        return "case when payment.charges.status = 'UNKNOWN' then excluded." + column + " else payment.charges."
-                + column + " end";
+        return "case when payment.charges.status = 'UNKNOWN' or (payment.charges.status = 'SKIPPED'"
+                + " and excluded.status in ('SUCCEEDED', 'DECLINED')) then excluded." + column
+                + " else payment.charges." + column + " end";
     }
 
     private static void bindOrder(PreparedStatement ps, OrderRow order) throws SQLException {

@@ -39,7 +39,11 @@ public final class WorkerMetrics {
         GRID_FOLLOW_UPS("grid_follow_ups", "final orders whose seats the reconciler made the grid follow after a crash"),
         WEBHOOKS_ACCEPTED("webhooks_accepted", "provider callbacks with a valid signature"),
         WEBHOOKS_REJECTED("webhooks_rejected", "provider callbacks refused (bad or missing signature, stale timestamp)"),
-        WEBHOOKS_SETTLED("webhooks_settled", "orders settled by a provider callback before the worker's own answer");
+        WEBHOOKS_SETTLED("webhooks_settled", "orders settled by a provider callback before the worker's own answer"),
+        LATE_CHARGES_FOUND("late_charges_found", "charges the provider made after the reconciler had ended their order (refunded)"),
+        REFUNDS_SUCCEEDED("refunds_succeeded", "charges of orders that ended unpaid, refunded at the provider"),
+        REFUNDS_UNKNOWN("refunds_unknown", "refund requests without an answer after every attempt (asked again later)"),
+        REFUNDS_REJECTED("refunds_rejected", "refunds the provider refused (4xx): an operator must look at them");
 
         private final String suffix;
         private final String description;

@@ -92,7 +92,10 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** One round: overdue orders (up to the batch size), then the grid follow-ups. Answers the orders handled. */
+    /**
+     * One round: overdue orders (up to the batch size), then the grid follow-ups, then refunds still owed. Answers
+     * the orders handled.
+     */
     public List<Result> round() throws SQLException {
         List<Result> results = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
@@ -104,6 +107,8 @@ public final class Reconciler implements AutoCloseable {
             results.add(next.get());
         }
         followUp();
+        recheckLateCharges();
+        processor.refunds().retryPending(settings.followUpDelay(), settings.batchSize());
         return results;
     }
 
@@ -226,6 +231,56 @@ public final class Reconciler implements AutoCloseable {
             metrics.increment(Name.GRID_FOLLOW_UPS);
         }
         return pending.size();
+    }
+
+    /**
+     * Orders ended "no charge" (SKIPPED) although a worker had started a charge attempt: asked about once more,
+     * {@code lateChargeRecheckDelay} after, since a provider may still make a charge whose request its client gave up
+     * on. A charge found now is recorded through the usual settlement, which owes and makes its refund (the order
+     * stays ended). No answer: asked again next round. Answers how many were checked.
+     */
+    public int recheckLateCharges() throws SQLException {
+        List<OrderRow> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select o." + PaymentStore.ORDER_COLUMNS.replace(", ", ", o.")
+                     + " from payment.charges ch join checkout.orders o on o.id = ch.order_id"
+                     + " where ch.status = 'SKIPPED' and ch.attempt_started_at is not null and ch.rechecked_at is null"
+                     + " and o.status <> 'AWAITING_PAYMENT'"
+                     + " and ch.updated_at < now() - (? * interval '1 millisecond') order by ch.updated_at limit ?")) {
+            ps.setLong(1, settings.lateChargeRecheckDelay().toMillis());
+            ps.setInt(2, settings.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(PaymentStore.orderRow(rs));
+                }
+            }
+        }
+        int checked = 0;
+        for (OrderRow order : due) {
+            Optional<ProviderCharge> charge;
+            try {
+                charge = gateway.findByIdempotencyKey(order.id().toString());
+            } catch (ProviderUnavailableException e) {
+                LOG.log(System.Logger.Level.WARNING, "reconciler: cannot recheck order " + order.id()
+                        + " for a late charge, next round: " + e.getMessage());
+                continue;
+            }
+            if (charge.isPresent() && ProviderCharge.SUCCEEDED.equals(charge.get().status())) {
+                metrics.increment(Name.LATE_CHARGES_FOUND);
+                LOG.log(System.Logger.Level.WARNING, "reconciler: order " + order.id() + " is " + order.status()
+                        + " but the provider made its charge " + charge.get().id() + " late; refunding it");
+                processor.settle(order, new PaymentStore.Outcome(ChargeRecord.Status.SUCCEEDED, charge.get().id(),
+                        null, null, 0), 0);
+            }
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "update payment.charges set rechecked_at = now() where order_id = ?")) {
+                ps.setObject(1, order.id());
+                ps.executeUpdate();
+            }
+            checked++;
+        }
+        return checked;
     }
 
     @Override

@@ -20,9 +20,12 @@ import java.time.Duration;
  * @param batchSize      orders settled per round at most ({@code reconciler.batch-size})
  * @param followUpDelay  a final order whose grid step has not happened this long after its charge row last changed is
  *                       assumed abandoned by a crashed worker and finished here ({@code reconciler.follow-up-delay-millis})
+ * @param lateChargeRecheckDelay an order the reconciler ended "no charge" although a charge attempt had been made is
+ *                       asked about once more this long afterwards, in case the provider made that charge late
+ *                       ({@code reconciler.late-charge-recheck-delay-millis}); a late charge is then refunded
  */
 public record ReconcilerSettings(boolean enabled, Duration paymentTimeout, Duration interval, Duration attemptLease,
-                                 int batchSize, Duration followUpDelay) {
+                                 int batchSize, Duration followUpDelay, Duration lateChargeRecheckDelay) {
     public ReconcilerSettings {
         if (paymentTimeout.isZero() || interval.isZero()) {
             throw new IllegalArgumentException("reconciler.payment-timeout-millis and interval-millis must be positive");
@@ -40,6 +43,7 @@ public record ReconcilerSettings(boolean enabled, Duration paymentTimeout, Durat
                 ServiceConfig.millis(reconciler.get("interval-millis"), 5_000),
                 lease.isZero() ? gatewayWorstCase.plusSeconds(5) : lease,
                 reconciler.get("batch-size").asInt().orElse(200),
-                ServiceConfig.millis(reconciler.get("follow-up-delay-millis"), 60_000));
+                ServiceConfig.millis(reconciler.get("follow-up-delay-millis"), 60_000),
+                ServiceConfig.millis(reconciler.get("late-charge-recheck-delay-millis"), 300_000));
     }
 }

@@ -15,6 +15,7 @@ import dev.floodgate.worker.payment.PaymentProcessor;
 import dev.floodgate.worker.payment.PaymentStore;
 import dev.floodgate.worker.payment.WorkerMetrics;
 import dev.floodgate.worker.payment.WorkerMetrics.Name;
+import dev.floodgate.worker.refund.Refunds;
 import io.helidon.config.Config;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -33,8 +34,9 @@ import java.util.UUID;
  * Providers send them at least once, possibly twice, possibly out of order; each is verified ({@link
  * WebhookSignature}, secret {@code provider.webhook-secret}, tolerance {@code provider.webhook-tolerance-seconds})
  * and applied idempotently through the same settlement as the worker's own answer: an order still awaiting payment
- * settles (often before the worker's HTTP answer arrives); a settled order, a duplicate, or a callback for an order we
- * do not know is acknowledged with 200 and changes nothing. A charge's outcome never changes at the provider, so the
+ * settles (often before the worker's HTTP answer arrives); a succeeded charge of an order that already ended unpaid
+ * is refunded ({@link Refunds}, once however often the callback comes); a settled order, a duplicate, or a callback
+ * for an order we do not know is acknowledged with 200 and changes nothing. A charge's outcome never changes at the provider, so the
  * order of arrival does not matter. Without a secret the route is not served at all.
  */
 public final class WebhookRoutes {
@@ -113,8 +115,23 @@ public final class WebhookRoutes {
             LOG.log(System.Logger.Level.WARNING, "provider callback " + event.id() + " for unknown order " + orderId);
             return "unknown-order";
         }
-        if (order.get().status() != OrderStatus.AWAITING_PAYMENT) {
+        boolean succeeded = ProviderCharge.SUCCEEDED.equals(charge.status());
+        OrderStatus status = order.get().status();
+        if (status != OrderStatus.AWAITING_PAYMENT && !(succeeded && status != OrderStatus.PAID)) {
             return "already-settled";
+        }
+        if (status != OrderStatus.AWAITING_PAYMENT) {
+            // A charge that landed after the order ended unpaid (expired, failed): the fan was charged for nothing.
+            // Settling records the refund it owes and asks the provider (same key every time: once in effect).
+            if (processor.refunds().find(orderId).map(r -> r.status() == Refunds.Status.SUCCEEDED).orElse(false)) {
+                return "already-refunded";
+            }
+            processor.settle(order.get(), new PaymentStore.Outcome(ChargeRecord.Status.SUCCEEDED, charge.id(), null,
+                    null, 0), 0);
+            return processor.refunds().find(orderId)
+                    .map(r -> r.status() == Refunds.Status.SUCCEEDED ? "refunded"
+                            : "refund-" + r.status().name().toLowerCase(java.util.Locale.ROOT))
+                    .orElse("already-settled");
         }
         PaymentStore.Outcome outcome = ProviderCharge.SUCCEEDED.equals(charge.status())
                 ? new PaymentStore.Outcome(ChargeRecord.Status.SUCCEEDED, charge.id(), null, null, 0)

@@ -18,6 +18,8 @@ public final class WebhookSignature {
     private final long toleranceSeconds;
     private final Clock clock;
 
+    private static final java.util.regex.Pattern SECONDS = java.util.regex.Pattern.compile("[0-9]{1,12}");
+
     public WebhookSignature(String secret, long toleranceSeconds, Clock clock) {
         if (secret.length() < 16) {
             throw new IllegalArgumentException("provider.webhook-secret must have 16+ characters");
@@ -41,7 +43,7 @@ public final class WebhookSignature {
                 v1 = kv[1];
             }
         }
-        if (t == null || v1 == null || !t.matches("[0-9]{1,12}")) {
+        if (t == null || v1 == null || !SECONDS.matcher(t).matches()) {
             return false;
         }
         if (Math.abs(clock.instant().getEpochSecond() - Long.parseLong(t)) > toleranceSeconds) {

@@ -110,6 +110,7 @@ class SettlementTest {
         overrides.put("reconciler.enabled", "false");
         overrides.put("reconciler.payment-timeout-millis", "1");
         overrides.put("reconciler.follow-up-delay-millis", "1");
+        overrides.put("reconciler.late-charge-recheck-delay-millis", "2000");
         overrides.put("operator.username", "operator");
         overrides.put("operator.password", "operator-password-for-tests");
         worker = WorkerServer.start(ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE, overrides), grid);
@@ -331,6 +332,142 @@ class SettlementTest {
             assertThat(body).contains("\"ok\":true");
             assertThat(body).contains("\"succeededChargesWithoutPaidOrder\":[]", "\"paidOrdersWithoutOneSucceededCharge\":[]");
         }
+    }
+
+    /** A slow attempt the provider processes after all, over HTTP: it calls back as for any new charge. */
+    private static Api.Charge chargeArrivingLate(TestOrder order) {
+        try (HttpClientResponse res = WebClient.builder().baseUri(simulator.url()).build().post("/v1/charges")
+                .header(ProviderGateway.IDEMPOTENCY_KEY, order.orderId().toString())
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(Json.write(new Api.ChargeRequest(order.request().amountMinor(), "EUR",
+                        order.request().paymentMethodId(), order.orderId().toString())))) {
+            assertThat(res.status().code()).isEqualTo(201);
+            return Json.read(res.as(String.class), Api.Charge.class);
+        }
+    }
+
+    private static String refundColumn(TestOrder order, String column) {
+        return WorkerFixture.column(engines, "select " + column + " from payment.refunds where order_id = ?",
+                order.orderId());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode audit() {
+        try (HttpClientResponse res = operatorGet("/api/operator/audit", OPERATOR)) {
+            assertThat(res.status().code()).isEqualTo(200);
+            return Json.MAPPER.readTree(res.as(String.class));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aChargeLandingAfterTheOrderExpiredIsRefundedExactlyOnceDespiteDuplicateCallbacksAndARedelivery()
+            throws Exception {
+        TestOrder order = order("pm_card_visa", 1);
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY))
+                .isEqualTo(new StockCounters(10, 10, 0, 0));
+
+        // The provider makes the charge after all; it calls back twice (duplicate rate 1.0).
+        long accepted = worker.metrics().count(WorkerMetrics.Name.WEBHOOKS_ACCEPTED);
+        Api.Charge charge = chargeArrivingLate(order);
+        awaitUntil("both callbacks arrived",
+                () -> worker.metrics().count(WorkerMetrics.Name.WEBHOOKS_ACCEPTED) >= accepted + 2);
+        awaitUntil("the charge is refunded", () -> "SUCCEEDED".equals(refundColumn(order, "status")));
+        // And the payment request comes again (a redelivery): settled again as a no-op, no second refund.
+        producer.send(order.request());
+        awaitUntil("the redelivery is handled", () -> "1".equals(WorkerFixture.chargeColumn(engines, order,
+                "deliveries")));
+
+        List<Api.Refund> refunds = books.refundsOf(charge.id());
+        assertThat(refunds).hasSize(1);
+        assertThat(refunds.getFirst().amountMinor()).isEqualTo(charge.amountMinor());
+        assertThat(refundColumn(order, "provider_refund_id")).isEqualTo(refunds.getFirst().id());
+        assertThat(refundColumn(order, "idempotency_key")).isEqualTo("refund:" + order.orderId());
+        assertThat(refundColumn(order, "order_status")).isEqualTo("EXPIRED");
+        assertThat(WorkerFixture.chargeColumn(engines, order, "status")).isEqualTo("SUCCEEDED");
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        assertThat(WorkerFixture.tickets(engines, order)).isZero();
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY))
+                .isEqualTo(new StockCounters(10, 10, 0, 0));
+
+        var audit = audit();
+        assertThat(audit.path("ok").asBoolean()).as(audit.toString()).isTrue();
+        assertThat(audit.path("refundedCharges").asInt()).isPositive();
+        assertThat(audit.path("succeededChargesWithoutPaidOrder").toString()).doesNotContain(order.orderId().toString());
+    }
+
+    @Test
+    void aRefundWhoseAnswersAreLostStaysOwedAndTheReconcilerRefundsItOnceWithTheSameKey() throws Exception {
+        TestOrder order = order("pm_card_visa", 2);
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        Api.Charge charge;
+        try {
+            // Every refund is made and then its answer lost (the worker's view of a crash after the call).
+            simulator.faults().set(Faults.Plan.refunds(0, 1_000, 503));
+            long accepted = worker.metrics().count(WorkerMetrics.Name.WEBHOOKS_ACCEPTED);
+            charge = chargeArrivingLate(order);
+            awaitUntil("both callbacks were handled",
+                    () -> worker.metrics().count(WorkerMetrics.Name.WEBHOOKS_ACCEPTED) >= accepted + 2);
+            awaitUntil("the refund was asked for", () -> refundColumn(order, "attempts") != null
+                    && Integer.parseInt(refundColumn(order, "attempts")) >= 1);
+            assertThat(refundColumn(order, "status")).isEqualTo("PENDING");
+            assertThat(books.refundsOf(charge.id())).hasSize(1);
+            var audit = audit();
+            assertThat(audit.path("ok").asBoolean()).isFalse();
+            assertThat(audit.path("refundsOwed").toString()).contains(order.orderId().toString());
+        } finally {
+            simulator.faults().set(Faults.Plan.NONE);
+        }
+        awaitUntil("the reconciler's sweep has the refund confirmed", () -> {
+            try {
+                worker.reconciler().round();
+            } catch (Exception e) {
+                return false;
+            }
+            return "SUCCEEDED".equals(refundColumn(order, "status"));
+        });
+        List<Api.Refund> refunds = books.refundsOf(charge.id());
+        assertThat(refunds).hasSize(1);
+        assertThat(refundColumn(order, "provider_refund_id")).isEqualTo(refunds.getFirst().id());
+        assertThat(books.find(charge.id()).orElseThrow().amountRefunded()).isEqualTo(9_000);
+        var audit = audit();
+        assertThat(audit.path("ok").asBoolean()).as(audit.toString()).isTrue();
+    }
+
+    @Test
+    void aChargeMadeLateWithoutAnyCallbackIsFoundByTheReconcilersRecheckAndRefunded() throws Exception {
+        TestOrder order = order("pm_card_visa", 1);
+        PaymentStore store = new PaymentStore(dataSource());
+        // A worker started a charge attempt long ago (past the attempt lease) and never learnt its outcome.
+        store.beginAttempt(store.findOrder(order.orderId()).orElseThrow());
+        try (Connection c = engines.connect(); PreparedStatement ps = c.prepareStatement("update payment.charges"
+                + " set attempt_started_at = now() - interval '1 hour' where order_id = ?")) {
+            ps.setObject(1, order.orderId());
+            ps.executeUpdate();
+        }
+        worker.reconciler().round();
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        // Then the provider makes that charge after all, and no callback comes (none is sent for a direct charge).
+        long found = worker.metrics().count(WorkerMetrics.Name.LATE_CHARGES_FOUND);
+        Api.Charge charge = chargeBehindTheWorkersBack(order);
+        awaitUntil("the recheck found the charge and refunded it", () -> {
+            try {
+                worker.reconciler().round();
+            } catch (Exception e) {
+                return false;
+            }
+            return "SUCCEEDED".equals(refundColumn(order, "status"));
+        });
+        assertThat(worker.metrics().count(WorkerMetrics.Name.LATE_CHARGES_FOUND)).isEqualTo(found + 1);
+        assertThat(books.refundsOf(charge.id())).hasSize(1);
+        assertThat(status(order)).isEqualTo("EXPIRED");
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY))
+                .isEqualTo(new StockCounters(10, 10, 0, 0));
+        // Checked once: later rounds do not ask again.
+        assertThat(WorkerFixture.chargeColumn(engines, order, "rechecked_at")).isNotNull();
     }
 
     @Test

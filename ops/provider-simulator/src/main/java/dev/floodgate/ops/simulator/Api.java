@@ -7,6 +7,9 @@ import java.util.List;
 
 /** SIMULATOR: the JSON bodies of the simulated card processor's API (Stripe-like, camelCase). */
 public final class Api {
+    private static final java.util.regex.Pattern CURRENCY = java.util.regex.Pattern.compile("[A-Z]{3}");
+    private static final java.util.regex.Pattern CHARGE_ID = java.util.regex.Pattern.compile("ch_[A-Za-z0-9]{1,64}");
+
     private Api() {
     }
 
@@ -50,7 +53,7 @@ public final class Api {
             if (amountMinor == null || amountMinor <= 0 || amountMinor > MAX_AMOUNT_MINOR) {
                 throw ApiException.badRequest("amount must be 1.." + MAX_AMOUNT_MINOR + " minor units", "amountMinor");
             }
-            if (currency == null || !currency.matches("[A-Z]{3}")) {
+            if (currency == null || !CURRENCY.matcher(currency).matches()) {
                 throw ApiException.badRequest("currency must be an ISO-4217 code such as EUR", "currency");
             }
             if (paymentMethodId == null || paymentMethodId.isBlank() || paymentMethodId.length() > 100) {
@@ -67,9 +70,44 @@ public final class Api {
      * as with real processors.
      */
     public record Charge(String id, String status, String declineCode, long amountMinor, String currency,
-                         String paymentMethodId, String reference, Instant created) {
+                         String paymentMethodId, String reference, Instant created, long amountRefunded) {
         public static final String SUCCEEDED = "succeeded";
         public static final String DECLINED = "declined";
+
+        /** This charge as it stands after refunds of {@code refunded} minor units in total. */
+        public Charge withAmountRefunded(long refunded) {
+            return refunded == amountRefunded ? this : new Charge(id, status, declineCode, amountMinor, currency,
+                    paymentMethodId, reference, created, refunded);
+        }
+    }
+
+    /**
+     * {@code POST /v1/refunds} (with an {@code Idempotency-Key} header): give back (part of) a succeeded charge.
+     * Without {@code amountMinor}, whatever is not yet refunded.
+     */
+    public record RefundRequest(String chargeId, Long amountMinor, String reason) {
+        public RefundRequest {
+            if (chargeId == null || !CHARGE_ID.matcher(chargeId).matches()) {
+                throw ApiException.badRequest("a charge id is required", "chargeId");
+            }
+            if (amountMinor != null && (amountMinor <= 0 || amountMinor > ChargeRequest.MAX_AMOUNT_MINOR)) {
+                throw ApiException.badRequest("amount must be 1.." + ChargeRequest.MAX_AMOUNT_MINOR + " minor units",
+                        "amountMinor");
+            }
+            if (reason != null && (reason.isBlank() || reason.length() > 200)) {
+                throw ApiException.badRequest("reason must be 1-200 characters", "reason");
+            }
+        }
+    }
+
+    /** Money given back on a charge. The simulator refunds at once: {@code status} is always {@code succeeded}. */
+    public record Refund(String id, String chargeId, String status, long amountMinor, String currency,
+                         String reason, String reference, Instant created) {
+        public static final String SUCCEEDED = "succeeded";
+    }
+
+    /** A list of refunds: {@code {"data":[...]}}. */
+    public record RefundList(List<Refund> data) {
     }
 
     /** A list of charges: {@code {"data":[...]}}. */

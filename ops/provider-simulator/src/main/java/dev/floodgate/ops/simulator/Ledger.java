@@ -5,6 +5,8 @@ import dev.floodgate.ops.simulator.Api.Charge;
 import dev.floodgate.ops.simulator.Api.ChargeRequest;
 import dev.floodgate.ops.simulator.Api.PaymentMethod;
 import dev.floodgate.ops.simulator.Api.PaymentMethodRequest;
+import dev.floodgate.ops.simulator.Api.Refund;
+import dev.floodgate.ops.simulator.Api.RefundRequest;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,8 +22,8 @@ import java.util.Optional;
 
 /**
  * SIMULATOR: the simulated processor's books, in memory and bounded. One lock guards everything, so two requests
- * with the same idempotency key (even concurrent ones) always end in one charge: the first creates it, the others
- * get it back. When full, the oldest entries are forgotten (a real processor keeps idempotency keys for about a day;
+ * with the same idempotency key (even concurrent ones) always end in one charge (or one refund): the first creates
+ * it, the others get it back. A charge is never refunded beyond its amount, whatever the keys. When full, the oldest entries are forgotten (a real processor keeps idempotency keys for about a day;
  * this one keeps the last {@code maxCharges}).
  *
  * <p>The ledger lives apart from the HTTP server so that a test can take the server down and bring it back with the
@@ -45,6 +47,13 @@ public final class Ledger {
     public record Outcome(Charge charge, boolean replayed) {
     }
 
+    /** What {@link #refund} did: refunded now, or found the refund made earlier with the same key. */
+    public record RefundOutcome(Refund refund, boolean replayed) {
+    }
+
+    private record RefundEntry(String idempotencyKey, RefundRequest request, Refund refund) {
+    }
+
     private record Card(PaymentMethod method, String declineCode) {
     }
 
@@ -59,6 +68,9 @@ public final class Ledger {
     private final Map<String, Entry> byId = new HashMap<>();
     private final Map<String, List<Entry>> byReference = new HashMap<>();
     private final LinkedHashMap<String, Card> cards = new LinkedHashMap<>();
+    private final LinkedHashMap<String, RefundEntry> refundsByKey = new LinkedHashMap<>();
+    private final Map<String, RefundEntry> refundsById = new HashMap<>();
+    private final Map<String, List<RefundEntry>> refundsByCharge = new HashMap<>();
 
     public Ledger(int maxCharges, int maxPaymentMethods, Clock clock) {
         if (maxCharges < 1 || maxPaymentMethods < 1) {
@@ -102,14 +114,14 @@ public final class Ledger {
                 throw ApiException.of(409, "this Idempotency-Key was used with a different request",
                         "Idempotency-Key");
             }
-            return new Outcome(earlier.charge(), true);
+            return new Outcome(view(earlier), true);
         }
         Card card = card(request.paymentMethodId())
                 .orElseThrow(() -> ApiException.badRequest("no such payment method", "paymentMethodId"));
         String declineCode = card.declineCode() == null && randomDecline ? "card_declined" : card.declineCode();
         Charge charge = new Charge(newId("ch_"), declineCode == null ? Charge.SUCCEEDED : Charge.DECLINED, declineCode,
                 request.amountMinor(), request.currency(), request.paymentMethodId(), request.reference(),
-                Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
+                Instant.now(clock).truncatedTo(ChronoUnit.MILLIS), 0);
         Entry entry = new Entry(idempotencyKey, request, charge);
         byKey.put(idempotencyKey, entry);
         byId.put(charge.id(), entry);
@@ -122,16 +134,71 @@ public final class Ledger {
         return new Outcome(charge, false);
     }
 
+    /**
+     * Refunds (part of) a succeeded charge once per idempotency key: the same key with the same request answers the
+     * same refund; the same key with a different request is a 409. Unknown charge: 404; a declined one, or more than
+     * is left to refund: 400. Nothing changes on an error.
+     */
+    public synchronized RefundOutcome refund(String idempotencyKey, RefundRequest request) {
+        RefundEntry earlier = refundsByKey.get(idempotencyKey);
+        if (earlier != null) {
+            if (!earlier.request().equals(request)) {
+                throw ApiException.of(409, "this Idempotency-Key was used with a different request",
+                        "Idempotency-Key");
+            }
+            return new RefundOutcome(earlier.refund(), true);
+        }
+        Entry charged = byId.get(request.chargeId());
+        if (charged == null) {
+            throw ApiException.of(404, "no such charge", "chargeId");
+        }
+        Charge charge = charged.charge();
+        if (!Charge.SUCCEEDED.equals(charge.status())) {
+            throw ApiException.badRequest("only a succeeded charge can be refunded", "chargeId");
+        }
+        long left = charge.amountMinor() - refunded(charge.id());
+        long amount = request.amountMinor() == null ? left : request.amountMinor();
+        if (left == 0) {
+            throw ApiException.badRequest("this charge is already refunded in full", "chargeId");
+        }
+        if (amount > left) {
+            throw ApiException.badRequest("only " + left + " minor units are left to refund", "amountMinor");
+        }
+        Refund refund = new Refund(newId("re_"), charge.id(), Refund.SUCCEEDED, amount, charge.currency(),
+                request.reason(), charge.reference(), Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
+        RefundEntry entry = new RefundEntry(idempotencyKey, request, refund);
+        refundsByKey.put(idempotencyKey, entry);
+        refundsById.put(refund.id(), entry);
+        refundsByCharge.computeIfAbsent(charge.id(), c -> new ArrayList<>(1)).add(entry);
+        while (refundsByKey.size() > maxCharges) {
+            forgetEldestRefund();
+        }
+        return new RefundOutcome(refund, false);
+    }
+
+    public synchronized Optional<Refund> findRefund(String refundId) {
+        return Optional.ofNullable(refundsById.get(refundId)).map(RefundEntry::refund);
+    }
+
+    public synchronized List<Refund> refundsOf(String chargeId) {
+        return refundsByCharge.getOrDefault(chargeId, List.of()).stream().map(RefundEntry::refund).toList();
+    }
+
+    /** Every refund still remembered, oldest first. */
+    public synchronized List<Refund> refunds() {
+        return refundsByKey.values().stream().map(RefundEntry::refund).toList();
+    }
+
     public synchronized Optional<Charge> find(String chargeId) {
-        return Optional.ofNullable(byId.get(chargeId)).map(Entry::charge);
+        return Optional.ofNullable(byId.get(chargeId)).map(this::view);
     }
 
     public synchronized Optional<Charge> findByIdempotencyKey(String idempotencyKey) {
-        return Optional.ofNullable(byKey.get(idempotencyKey)).map(Entry::charge);
+        return Optional.ofNullable(byKey.get(idempotencyKey)).map(this::view);
     }
 
     public synchronized List<Charge> findByReference(String reference) {
-        return byReference.getOrDefault(reference, List.of()).stream().map(Entry::charge).toList();
+        return byReference.getOrDefault(reference, List.of()).stream().map(this::view).toList();
     }
 
     /** Every charge still remembered, oldest first. */
@@ -140,7 +207,7 @@ public final class Ledger {
     }
 
     public synchronized List<Charge> charges() {
-        return byKey.values().stream().map(Entry::charge).toList();
+        return byKey.values().stream().map(this::view).toList();
     }
 
     public synchronized void reset() {
@@ -148,6 +215,36 @@ public final class Ledger {
         byId.clear();
         byReference.clear();
         cards.clear();
+        refundsByKey.clear();
+        refundsById.clear();
+        refundsByCharge.clear();
+    }
+
+    /** The charge as it stands now: with what was refunded of it. */
+    private Charge view(Entry entry) {
+        return entry.charge().withAmountRefunded(refunded(entry.charge().id()));
+    }
+
+    private long refunded(String chargeId) {
+        long total = 0;
+        for (RefundEntry r : refundsByCharge.getOrDefault(chargeId, List.of())) {
+            total += r.refund().amountMinor();
+        }
+        return total;
+    }
+
+    private void forgetEldestRefund() {
+        Iterator<RefundEntry> eldest = refundsByKey.values().iterator();
+        RefundEntry entry = eldest.next();
+        eldest.remove();
+        refundsById.remove(entry.refund().id());
+        List<RefundEntry> same = refundsByCharge.get(entry.refund().chargeId());
+        if (same != null) {
+            same.remove(entry);
+            if (same.isEmpty()) {
+                refundsByCharge.remove(entry.refund().chargeId());
+            }
+        }
     }
 
     private Optional<Card> card(String paymentMethodId) {

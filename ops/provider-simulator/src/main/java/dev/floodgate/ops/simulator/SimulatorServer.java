@@ -6,6 +6,8 @@ import dev.floodgate.ops.simulator.Api.ChargeList;
 import dev.floodgate.ops.simulator.Api.ChargeRequest;
 import dev.floodgate.ops.simulator.Api.PaymentMethod;
 import dev.floodgate.ops.simulator.Api.PaymentMethodRequest;
+import dev.floodgate.ops.simulator.Api.RefundList;
+import dev.floodgate.ops.simulator.Api.RefundRequest;
 import dev.floodgate.runtime.Cors;
 import dev.floodgate.runtime.Servers;
 import io.helidon.config.Config;
@@ -41,11 +43,19 @@ import java.util.Map;
  *       requests; the same key with a different body → 409.</li>
  *   <li>{@code GET /v1/charges/{id}} → 200 charge or 404.</li>
  *   <li>{@code GET /v1/charges?reference=...} or {@code ?idempotencyKey=...} → 200 {@code {data:[charge...]}}
- *       (empty when nothing was charged): "did this charge happen?"</li>
+ *       (empty when nothing was charged): "did this charge happen?" A charge shows {@code amountRefunded}.</li>
+ *   <li>{@code POST /v1/refunds}, header {@code Idempotency-Key} (required), body {@code {chargeId, amountMinor,
+ *       reason}} ({@code amountMinor} optional: all that is left) → 201 (new) or 200 (replay, with
+ *       {@code Idempotent-Replayed: true}) {@code {id:"re_...", chargeId, status:"succeeded", amountMinor, currency,
+ *       reason, reference, created}} ({@code reference}: the charge's). One refund per key; the same key with a
+ *       different body → 409; unknown charge → 404; a declined charge or more than is left → 400.</li>
+ *   <li>{@code GET /v1/refunds/{id}} → 200 refund or 404; {@code GET /v1/refunds?chargeId=...} → 200
+ *       {@code {data:[refund...]}}.</li>
  *   <li>Test cards: {@value TestCards#SUCCEEDS} succeeds, {@value TestCards#DECLINED} declines
  *       ({@code card_declined}), {@value TestCards#INSUFFICIENT_FUNDS} declines ({@code insufficient_funds}); any
  *       other Luhn-valid number succeeds.</li>
- *   <li>Simulator only: {@code GET /v1/simulator/charges} (every charge remembered, for audits),
+ *   <li>Simulator only: {@code GET /v1/simulator/charges} and {@code GET /v1/simulator/refunds} (every charge or
+ *       refund remembered, for audits),
  *       {@code POST /v1/simulator/reset} (forget everything, 204), {@code GET|POST /v1/simulator/faults}
  *       (see {@link Faults}), {@code GET|POST /v1/simulator/chaos} (random latency, declines, timeouts, 5xx bursts:
  *       see {@link Chaos}), {@code GET /v1/simulator/webhooks} (callback counts).</li>
@@ -166,7 +176,18 @@ public final class SimulatorServer implements AutoCloseable {
                     JsonHttp.ok(res, new ChargeList(reference.map(ledger::findByReference)
                             .orElseGet(() -> ledger.findByIdempotencyKey(key.get()).map(List::of).orElse(List.of()))));
                 }))
+                .post("/v1/refunds", guard((req, res) -> refund(req, res, ledger, faults)))
+                .get("/v1/refunds/{id}", guard((req, res) -> {
+                    String id = req.path().pathParameters().get("id");
+                    JsonHttp.ok(res, ledger.findRefund(id).orElseThrow(() -> ApiException.notFound("no such refund")));
+                }))
+                .get("/v1/refunds", guard((req, res) -> {
+                    String charge = req.query().first("chargeId").asOptional().orElseThrow(
+                            () -> ApiException.badRequest("chargeId is required", "chargeId"));
+                    JsonHttp.ok(res, new RefundList(ledger.refundsOf(charge)));
+                }))
                 .get("/v1/simulator/charges", guard((req, res) -> JsonHttp.ok(res, new ChargeList(ledger.charges()))))
+                .get("/v1/simulator/refunds", guard((req, res) -> JsonHttp.ok(res, new RefundList(ledger.refunds()))))
                 .post("/v1/simulator/reset", guard((req, res) -> {
                     ledger.reset();
                     faults.set(Faults.Plan.NONE);
@@ -253,6 +274,36 @@ public final class SimulatorServer implements AutoCloseable {
             JsonHttp.ok(res, outcome.charge());
         } else {
             JsonHttp.created(res, outcome.charge());
+        }
+    }
+
+    private static void refund(ServerRequest req, ServerResponse res, Ledger ledger, Faults faults) {
+        String key = req.headers().first(IDEMPOTENCY_KEY).orElse(null);
+        if (key == null || key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw ApiException.badRequest("an Idempotency-Key header of 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " characters is required", "Idempotency-Key");
+        }
+        RefundRequest request = JsonHttp.read(req, RefundRequest.class);
+        int failBefore = faults.beforeRefund();
+        if (failBefore > 0) {
+            LOG.log(System.Logger.Level.INFO, "SIMULATOR: injected " + failBefore + " before refunding key " + key);
+            throw ApiException.of(failBefore, "SIMULATOR injected failure (nothing was refunded)");
+        }
+        Ledger.RefundOutcome outcome = ledger.refund(key, request);
+        if (!outcome.replayed()) {
+            LOG.log(System.Logger.Level.INFO, "SIMULATOR: refund " + outcome.refund().id() + " of "
+                    + outcome.refund().amountMinor() + " on charge " + request.chargeId());
+        }
+        int failAfter = faults.afterRefund();
+        if (failAfter > 0) {
+            LOG.log(System.Logger.Level.INFO, "SIMULATOR: injected " + failAfter + " after refunding key " + key);
+            throw ApiException.of(failAfter, "SIMULATOR injected failure (the refund may have been made)");
+        }
+        if (outcome.replayed()) {
+            res.header(IDEMPOTENT_REPLAYED, "true");
+            JsonHttp.ok(res, outcome.refund());
+        } else {
+            JsonHttp.created(res, outcome.refund());
         }
     }
 

@@ -246,6 +246,82 @@ class SimulatorServerTest {
         assertThat(get("/v1/simulator/charges").as(ChargeList.class).data()).hasSize(1);
     }
 
+    private static String refundBody(String chargeId) {
+        return "{\"chargeId\":\"" + chargeId + "\",\"reason\":\"order expired\"}";
+    }
+
+    @Test
+    void aSucceededChargeIsRefundedOnceAndTheSameKeyReplaysTheSameRefund() {
+        String key = UUID.randomUUID().toString();
+        Charge charge = post("/v1/charges", key, chargeBody("pm_card_visa", 4500, key)).as(Charge.class);
+        assertThat(charge.amountRefunded()).isZero();
+
+        Reply first = post("/v1/refunds", "refund:" + key, refundBody(charge.id()));
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(first.replayed()).isFalse();
+        assertThat(first.simulatorHeader()).isTrue();
+        Api.Refund refund = first.as(Api.Refund.class);
+        assertThat(refund.id()).startsWith("re_");
+        assertThat(refund.status()).isEqualTo("succeeded");
+        assertThat(refund.chargeId()).isEqualTo(charge.id());
+        assertThat(refund.amountMinor()).isEqualTo(4500);
+        assertThat(refund.reference()).isEqualTo(key);
+
+        Reply again = post("/v1/refunds", "refund:" + key, refundBody(charge.id()));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.as(Api.Refund.class)).isEqualTo(refund);
+
+        assertThat(get("/v1/refunds/" + refund.id()).as(Api.Refund.class)).isEqualTo(refund);
+        assertThat(get("/v1/refunds", "chargeId", charge.id()).as(Api.RefundList.class).data()).containsExactly(refund);
+        assertThat(get("/v1/simulator/refunds").as(Api.RefundList.class).data()).containsExactly(refund);
+        assertThat(get("/v1/charges/" + charge.id()).as(Charge.class).amountRefunded()).isEqualTo(4500);
+    }
+
+    @Test
+    void aRefundNeverExceedsTheChargeAndBadRefundsChangeNothing() {
+        String key = UUID.randomUUID().toString();
+        Charge charge = post("/v1/charges", key, chargeBody("pm_card_visa", 4500, key)).as(Charge.class);
+        Charge declined = post("/v1/charges", "d-" + key, chargeBody("pm_card_chargeDeclined", 4500, "d-" + key))
+                .as(Charge.class);
+        assertThat(post("/v1/refunds", "r1", "{\"chargeId\":\"" + charge.id() + "\",\"amountMinor\":5000}")
+                .status()).isEqualTo(400);
+        assertThat(post("/v1/refunds", "r2", refundBody(declined.id())).status()).isEqualTo(400);
+        Reply unknown = post("/v1/refunds", "r3", refundBody("ch_doesnotexist"));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"field\":\"chargeId\"");
+        assertThat(post("/v1/refunds", null, refundBody(charge.id())).status()).isEqualTo(400);
+        assertThat(post("/v1/refunds", "r4", "{\"chargeId\":\"" + charge.id() + "\",\"extra\":1}").status())
+                .isEqualTo(400);
+        assertThat(get("/v1/simulator/refunds").as(Api.RefundList.class).data()).isEmpty();
+
+        assertThat(post("/v1/refunds", "r5", "{\"chargeId\":\"" + charge.id() + "\",\"amountMinor\":1500}")
+                .status()).isEqualTo(201);
+        // The same key with another body is a conflict; a new key gets only what is left, then nothing.
+        assertThat(post("/v1/refunds", "r5", refundBody(charge.id())).status()).isEqualTo(409);
+        assertThat(post("/v1/refunds", "r6", refundBody(charge.id())).as(Api.Refund.class).amountMinor())
+                .isEqualTo(3000);
+        assertThat(post("/v1/refunds", "r7", refundBody(charge.id())).status()).isEqualTo(400);
+        assertThat(get("/v1/charges/" + charge.id()).as(Charge.class).amountRefunded()).isEqualTo(4500);
+        assertThat(get("/v1/refunds", "chargeId", charge.id()).as(Api.RefundList.class).data()).hasSize(2);
+    }
+
+    @Test
+    void anInjectedFailureAfterRefundingIsRecoveredByRetryingWithTheSameKey() {
+        String key = UUID.randomUUID().toString();
+        Charge charge = post("/v1/charges", key, chargeBody("pm_card_visa", 4500, key)).as(Charge.class);
+        assertThat(post("/v1/simulator/faults", null, "{\"refundFailBefore\":1,\"refundFailAfter\":1}").status())
+                .isEqualTo(200);
+        assertThat(post("/v1/refunds", "refund:" + key, refundBody(charge.id())).status()).isEqualTo(503);
+        assertThat(get("/v1/simulator/refunds").as(Api.RefundList.class).data()).isEmpty();
+        assertThat(post("/v1/refunds", "refund:" + key, refundBody(charge.id())).status()).isEqualTo(503);
+        assertThat(get("/v1/simulator/refunds").as(Api.RefundList.class).data()).hasSize(1);
+        Reply retried = post("/v1/refunds", "refund:" + key, refundBody(charge.id()));
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.replayed()).isTrue();
+        assertThat(get("/v1/simulator/refunds").as(Api.RefundList.class).data()).hasSize(1);
+    }
+
     @Test
     void theLedgerIsBoundedAndForgetsTheOldestCharges() {
         Ledger small = new Ledger(3, 3, java.time.Clock.systemUTC());
