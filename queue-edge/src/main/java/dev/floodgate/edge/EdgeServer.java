@@ -18,6 +18,7 @@ import dev.floodgate.edge.queue.QueueStreams;
 import dev.floodgate.edge.queue.StockSource;
 import dev.floodgate.edge.queue.WaitingRoom;
 import dev.floodgate.edge.token.CachingTokenVerifier;
+import dev.floodgate.edge.token.IssuerRouter;
 import dev.floodgate.edge.token.JwkTokenVerifier;
 import dev.floodgate.edge.token.KeyRing;
 import dev.floodgate.edge.token.KeyRoutes;
@@ -54,10 +55,17 @@ public final class EdgeServer implements AutoCloseable {
     private final HazelcastInstance ownedInstance;
     private final KeyRing keys;
     private final QueueStreams streams;
+    private final IssuerRouter verifiers;
+    private final WaitingRoom room;
+    private final TokenIssuer tokens;
 
     private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance,
-                       KeyRing keys, QueueStreams streams) {
+                       KeyRing keys, QueueStreams streams, IssuerRouter verifiers, WaitingRoom room,
+                       TokenIssuer tokens) {
         this.server = server;
+        this.verifiers = verifiers;
+        this.room = room;
+        this.tokens = tokens;
         this.keys = keys;
         this.streams = streams;
         this.dataSource = dataSource;
@@ -101,6 +109,8 @@ public final class EdgeServer implements AutoCloseable {
         HikariDataSource dataSource = Database.pool(config.get("db"), "queue-edge");
         KeyRing keys = null;
         QueueStreams streams = null;
+        IssuerRouter verifiers = null;
+        WaitingRoom room = null;
         try {
             Database.migrate(dataSource, SCHEMA);
             // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
@@ -115,13 +125,17 @@ public final class EdgeServer implements AutoCloseable {
             keys = new KeyRing(dataSource, clock, settings.fanTokenTtl().plus(settings.admissionWindow().multipliedBy(2)),
                     settings.keyReload());
             KeyRing ring = keys;
-            TokenIssuer issuer = new TokenIssuer(ring::current, settings.issuer(), settings.fanTokenTtl(), clock);
-            TokenGuard guard = new TokenGuard(new CachingTokenVerifier(
-                    new JwkTokenVerifier(ring::forKid, settings.issuer(), clock), clock, settings.tokenCacheEntries()));
+            // Fan tokens of trusted external identity providers go to their JWKS; everything else is ours.
+            verifiers = new IssuerRouter(new JwkTokenVerifier(ring::forKid, settings.issuer(), clock),
+                    settings.externalIssuers(), clock);
+            CachingTokenVerifier verified = new CachingTokenVerifier(verifiers, clock, settings.tokenCacheEntries());
+            TokenIssuer issuer = new TokenIssuer(ring::current, settings.issuer(), settings.fanTokenTtl(), clock,
+                    verified::remember);
+            TokenGuard guard = new TokenGuard(verified);
             QueueMetrics metrics = new QueueMetrics();
-            WaitingRoom room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
+            room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
                     StockSource.cached(grid.catalog(), grid.inventory(), settings.stockMaxAge()),
-                    settings.holdReturnShare());
+                    settings.holdReturnShare(), settings.stateMaxAge(), settings.localTickets());
             // After a cold grid, every event of the catalog gets its queue back, not yet open: positions lived only
             // in the grid, so fans join again and the operator chooses when to reopen. Create-if-absent otherwise.
             for (var event : grid.catalog().all()) {
@@ -156,10 +170,16 @@ public final class EdgeServer implements AutoCloseable {
                 events.routes(routing);
                 web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
-            return new EdgeServer(server, dataSource, grid, owned, keys, streams);
+            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer);
         } catch (RuntimeException e) {
             if (streams != null) {
                 streams.close();
+            }
+            if (room != null) {
+                room.close();
+            }
+            if (verifiers != null) {
+                verifiers.close();
             }
             if (keys != null) {
                 keys.close();
@@ -187,10 +207,20 @@ public final class EdgeServer implements AutoCloseable {
         return grid;
     }
 
+    /**
+     * What sign-up and sign-in sign fan tokens with (tokens made here are known to this edge's verified-token
+     * cache). For embedding and benchmarks that need fans without paying for password hashes.
+     */
+    public TokenIssuer fanTokens() {
+        return tokens;
+    }
+
     @Override
     public void close() {
         try {
             streams.close();
+            room.close();
+            verifiers.close();
             keys.close();
             server.stop();
         } finally {

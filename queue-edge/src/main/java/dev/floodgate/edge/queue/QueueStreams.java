@@ -76,7 +76,10 @@ public final class QueueStreams implements AutoCloseable {
             return t;
         });
         this.news = hz.getTopic(NEWS_TOPIC);
-        this.listener = news.addMessageListener(m -> wake(m.getMessageObject()));
+        this.listener = news.addMessageListener(m -> {
+            room.forget(m.getMessageObject());
+            wake(m.getMessageObject());
+        });
         room.onNews(news::publish);
         ticker.scheduleWithFixedDelay(this::tickAll, pushInterval.toMillis(), pushInterval.toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -34,7 +34,8 @@ import java.util.UUID;
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class QueueBenchmark {
     static final int FANS = Integer.getInteger("bench.fans", 2_000);
-    static final int JOINERS = Integer.getInteger("bench.joiners", 40_000);
+    static final int JOINERS = Integer.getInteger("bench.joiners", 60_000);
+    static final int STRANGERS = Integer.getInteger("bench.strangers", 20_000);
     static final String DURATION = System.getProperty("bench.duration", "10s");
     static final String CONNECTIONS = System.getProperty("bench.connections", "64");
 
@@ -44,7 +45,8 @@ class QueueBenchmark {
         WebServer hello = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> r.get("/hello", (req, res) -> res.send("hello"))).build().start();
         try (RunningEdge edge = new RunningEdge(engines, Map.of(
-                "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000"))) {
+                "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000",
+                "queue.state-max-age-millis", System.getProperty("bench.state-max-age-millis", "250")))) {
             String eventId = TestGrid.uniqueEventId("bench");
             edge.createEvent(eventId, 1_000_000, 4, 1, 1);   // one fan a minute: everybody waits
             edge.queueAction(eventId, "open");
@@ -64,12 +66,20 @@ class QueueBenchmark {
                 }
                 waiting.add(token);
             }
+            // Fans who signed in on this edge (sign-in's token issuer, without the password hash): the edge made
+            // their tokens, so their first join needs no signature check.
             List<String> joiners = new ArrayList<>();
             for (int i = 0; i < JOINERS; i++) {
-                joiners.add(issuer.fanToken(UUID.randomUUID().toString()).token());
+                joiners.add(edge.server.fanTokens().fanToken(UUID.randomUUID().toString()).token());
+            }
+            // Fans whose token this edge has never seen (signed in on another edge): one ES256 check each.
+            List<String> strangers = new ArrayList<>();
+            for (int i = 0; i < STRANGERS; i++) {
+                strangers.add(issuer.fanToken(UUID.randomUUID().toString()).token());
             }
             Path waitingFile = Files.write(dir.resolve("waiting.txt"), waiting, StandardCharsets.US_ASCII);
             Path joinersFile = Files.write(dir.resolve("joiners.txt"), joiners, StandardCharsets.US_ASCII);
+            Path strangersFile = Files.write(dir.resolve("strangers.txt"), strangers, StandardCharsets.US_ASCII);
 
             String helloUrl = "http://127.0.0.1:" + hello.port() + "/hello";
             String queueUrl = edge.server.url() + "/api/events/" + eventId + "/queue";
@@ -77,7 +87,10 @@ class QueueBenchmark {
             wrk("warm-up status", queueUrl, waitingFile, "GET", "3s");
             wrk("hello-world GET /hello", helloUrl, null, "GET", DURATION);
             wrk("status GET /api/events/{id}/queue", queueUrl, waitingFile, "GET", DURATION);
-            wrk("join POST /api/events/{id}/queue (new fans, then rejoins)", queueUrl, joinersFile, "POST", DURATION);
+            wrk("join POST /api/events/{id}/queue (new fans signed in on this edge, then rejoins)", queueUrl,
+                    joinersFile, "POST", DURATION);
+            wrk("join POST /api/events/{id}/queue (new fans, token never seen here: ES256 check; then rejoins)",
+                    queueUrl, strangersFile, "POST", DURATION);
             Http.Response figures = edge.http.get("/api/operator/events/" + eventId + "/figures",
                     edge.operatorAuth());
             System.out.println("BENCH figures after run: " + figures.body());
