@@ -34,6 +34,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
+import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 
@@ -157,6 +158,7 @@ public final class EdgeServer implements AutoCloseable {
                     settings.queueDefaults());
             WebRoutes web = WebRoutes.from(config.get("web"));
 
+            pinGlobalMappers();
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");
@@ -188,6 +190,30 @@ public final class EdgeServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Helidon 4.2 looks the global mapper manager up in its service registry on every request whose route has a path
+     * parameter (18% of a status read's CPU in QueueBenchmark's profile; helidon-io/helidon#10595, fixed in later
+     * 4.x). Setting the registry's own instance as the global one turns that lookup into a field read; the mappers
+     * are the same object, so nothing else changes.
+     */
+    private static synchronized void pinGlobalMappers() {
+        if (!mappersPinned) {
+            // Helidon also tries to re-register the instance in its registry, which refuses (already used) and logs
+            // a warning with a stack trace; the pin itself is set before that. Quiet that one logger meanwhile.
+            java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.helidon.common.mapper.GlobalManager");
+            java.util.logging.Level level = log.getLevel();
+            log.setLevel(java.util.logging.Level.SEVERE);
+            try {
+                MapperManager.global(MapperManager.global());
+            } finally {
+                log.setLevel(level);
+            }
+            mappersPinned = true;
+        }
+    }
+
+    private static boolean mappersPinned;
 
     private static HazelcastInstance startHazelcast(GridSettings settings) {
         return settings.role() == GridSettings.Role.MEMBER

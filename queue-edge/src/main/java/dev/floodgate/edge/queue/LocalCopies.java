@@ -3,7 +3,6 @@ package dev.floodgate.edge.queue;
 import dev.floodgate.grid.queue.QueueState;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,7 +18,6 @@ final class LocalCopies {
     private final long stateMaxAgeMillis;
     private final int maxTickets;
     private final Map<String, Copy> states = new ConcurrentHashMap<>();
-    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> tickets = new ConcurrentHashMap<>();
 
     LocalCopies(long stateMaxAgeMillis, int maxTickets) {
@@ -32,9 +30,9 @@ final class LocalCopies {
     }
 
     /**
-     * The event's state if this edge's copy may answer at {@code nowMillis}, else null and the caller must read the
-     * grid (and {@link #remember} it, then {@link #refreshed}). While one caller refreshes, others keep answering
-     * from the copy until it is twice the maximum age (a burst of reads does one grid call, not one each).
+     * The event's state if this edge's copy is younger than the maximum age at {@code nowMillis}, else null: the
+     * caller reads the grid and {@link #remember}s it. Readers that find the copy too old all read the grid (the
+     * call is idempotent), so no answer ever comes from an older copy; that costs a few calls per maximum age.
      */
     QueueState fresh(String eventId, long nowMillis) {
         if (stateMaxAgeMillis <= 0) {
@@ -42,21 +40,10 @@ final class LocalCopies {
         }
         Copy copy = states.get(eventId);
         if (copy == null) {
-            refreshing.add(eventId);
             return null;
         }
         long age = nowMillis - copy.asOfMillis;
-        if (age >= 0 && age < stateMaxAgeMillis) {
-            return copy.state;
-        }
-        if (!refreshing.add(eventId) && age >= 0 && age < 2 * stateMaxAgeMillis) {
-            return copy.state;
-        }
-        return null;
-    }
-
-    void refreshed(String eventId) {
-        refreshing.remove(eventId);
+        return age >= 0 && age < stateMaxAgeMillis ? copy.state : null;
     }
 
     /** A state read from (or written to) the grid by a call that started at {@code asOfMillis}; the later wins. */

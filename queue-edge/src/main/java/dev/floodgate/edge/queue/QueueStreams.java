@@ -3,7 +3,6 @@ package dev.floodgate.edge.queue;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import dev.floodgate.contracts.error.ApiException;
-import dev.floodgate.contracts.http.Json;
 import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.grid.queue.QueueState;
 import io.helidon.http.HeaderNames;
@@ -147,7 +146,7 @@ public final class QueueStreams implements AutoCloseable {
 
     private SseEvent event(String eventId, String fanId, FanPlace place, int id) {
         return SseEvent.builder().name("status").id(Integer.toString(id)).reconnectDelay(Duration.ofSeconds(3))
-                .data(Json.writeString(QueueView.of(eventId, fanId, place, tokens, metrics))).build();
+                .data(QueueView.of(eventId, fanId, place, tokens, metrics).json()).build();
     }
 
     /** Streams open on this edge. */

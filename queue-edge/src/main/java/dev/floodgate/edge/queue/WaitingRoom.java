@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  *
  * <p>Costs: a status read answers from this edge's copies ({@link LocalCopies}): the fan's ticket (fixed while
  * they hold the spot) and the event's state, re-read from the grid through the state processor (which also admits
- * what the elapsed time, the cap and the stock allow, idempotently) at most once per {@code stateMaxAge} per edge.
- * So a fan whose turn has come sees ADMITTED at most {@code stateMaxAge} (plus one grid call) later, and sooner on
+ * what the elapsed time, the cap and the stock allow, idempotently) once the copy is {@code stateMaxAge} old. So an
+ * answer never comes from a state older than {@code stateMaxAge}: a fan whose turn has come sees ADMITTED at most
+ * that much later, and sooner on
  * news (pause, close, settings, sold out: the grid topic drops every edge's copy). Before an admission is answered
  * the ticket is confirmed with the grid, so a fan who left through another edge is never admitted on a stale copy.
  * A join is one get, one processor call and one putIfAbsent. Nothing scans. The stock goes into the state with each
@@ -138,14 +139,7 @@ public final class WaitingRoom {
     /** This edge's copy of the state while young enough, else {@link #advance} (see the class comment). */
     QueueState current(String eventId) {
         QueueState copy = copies.fresh(eventId, clock.millis());
-        if (copy != null) {
-            return copy;
-        }
-        try {
-            return advance(eventId);
-        } finally {
-            copies.refreshed(eventId);
-        }
+        return copy != null ? copy : advance(eventId);
     }
 
     private QueueState remember(QueueState state, long asOfMillis) {

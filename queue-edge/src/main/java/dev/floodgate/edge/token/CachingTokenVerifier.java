@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Remembers tokens that verified, so a fan polling with the same token pays for one ECDSA check, not one per
- * request. Keyed by the exact token text and audience: a changed byte is another key and goes through the full
- * check. A hit still checks the expiry against the clock. Failures are never cached. Bounded: when full it starts
+ * request. Keyed by the exact token text (a hit must be for the audience asked): a changed byte is another key and
+ * goes through the full check. A hit still checks the expiry against the clock. Failures are never cached. Bounded: when full it starts
  * over (at worst, the next requests pay a signature check again).
  */
 public final class CachingTokenVerifier implements TokenVerifier {
@@ -33,7 +33,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
         if (verified.size() >= maxEntries) {
             verified.clear();
         }
-        verified.put(result.audience() + ' ' + token, result);
+        verified.put(token, result);
     }
 
     @Override
@@ -41,20 +41,21 @@ public final class CachingTokenVerifier implements TokenVerifier {
         if (token == null || token.length() > JwkTokenVerifier.MAX_TOKEN_CHARS) {
             return delegate.verify(token, audience);
         }
-        String key = audience + ' ' + token;
-        VerifiedToken hit = verified.get(key);
-        if (hit != null) {
+        // Keyed by the token alone (no per-request key string); a token verified for one audience is checked in full
+        // for another (our tokens carry one audience, so that check fails).
+        VerifiedToken hit = verified.get(token);
+        if (hit != null && hit.audience().equals(audience)) {
             if (clock.instant().isBefore(hit.expiresAt())) {
                 return hit;
             }
-            verified.remove(key);
+            verified.remove(token, hit);
             throw new TokenRejected("token expired");
         }
         VerifiedToken fresh = delegate.verify(token, audience);
         if (verified.size() >= maxEntries) {
             verified.clear();
         }
-        verified.put(key, fresh);
+        verified.put(token, fresh);
         return fresh;
     }
 }

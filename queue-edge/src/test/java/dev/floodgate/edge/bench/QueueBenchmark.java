@@ -34,7 +34,8 @@ import java.util.UUID;
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class QueueBenchmark {
     static final int FANS = Integer.getInteger("bench.fans", 2_000);
-    static final int JOINERS = Integer.getInteger("bench.joiners", 60_000);
+    // Enough that a 10 s join run on a quiet machine does not run out of new fans (it then rejoins them, cheaper).
+    static final int JOINERS = Integer.getInteger("bench.joiners", 150_000);
     static final int STRANGERS = Integer.getInteger("bench.strangers", 20_000);
     static final String DURATION = System.getProperty("bench.duration", "10s");
     static final String CONNECTIONS = System.getProperty("bench.connections", "64");
@@ -46,7 +47,8 @@ class QueueBenchmark {
                 .routing(r -> r.get("/hello", (req, res) -> res.send("hello"))).build().start();
         try (RunningEdge edge = new RunningEdge(engines, Map.of(
                 "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000",
-                "queue.state-max-age-millis", System.getProperty("bench.state-max-age-millis", "250")))) {
+                "queue.state-max-age-millis", System.getProperty("bench.state-max-age-millis", "250"),
+                "token.verified-cache-entries", "250000"))) {
             String eventId = TestGrid.uniqueEventId("bench");
             edge.createEvent(eventId, 1_000_000, 4, 1, 1);   // one fan a minute: everybody waits
             edge.queueAction(eventId, "open");
@@ -87,16 +89,26 @@ class QueueBenchmark {
             wrk("warm-up status", queueUrl, waitingFile, "GET", "3s");
             wrk("hello-world GET /hello", helloUrl, null, "GET", DURATION);
             wrk("status GET /api/events/{id}/queue", queueUrl, waitingFile, "GET", DURATION);
+            long before = joined(edge, eventId);
             wrk("join POST /api/events/{id}/queue (new fans signed in on this edge, then rejoins)", queueUrl,
                     joinersFile, "POST", DURATION);
+            long afterSignedIn = joined(edge, eventId);
+            System.out.println("BENCH new fans in that run: " + (afterSignedIn - before) + " of " + JOINERS);
             wrk("join POST /api/events/{id}/queue (new fans, token never seen here: ES256 check; then rejoins)",
                     queueUrl, strangersFile, "POST", DURATION);
+            System.out.println("BENCH new fans in that run: " + (joined(edge, eventId) - afterSignedIn) + " of "
+                    + STRANGERS);
             Http.Response figures = edge.http.get("/api/operator/events/" + eventId + "/figures",
                     edge.operatorAuth());
             System.out.println("BENCH figures after run: " + figures.body());
         } finally {
             hello.stop();
         }
+    }
+
+    private static long joined(RunningEdge edge, String eventId) {
+        return edge.http.get("/api/operator/events/" + eventId + "/figures", edge.operatorAuth()).json()
+                .get("joined").asLong();
     }
 
     private static void wrk(String label, String url, Path tokens, String method, String duration)
@@ -127,6 +139,6 @@ class QueueBenchmark {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        System.out.println("BENCH === " + label + " ===\n" + out);
+        System.out.println("BENCH === " + label + " === (ended " + java.time.Instant.now() + ")\n" + out);
     }
 }
