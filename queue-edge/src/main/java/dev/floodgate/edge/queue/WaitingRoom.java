@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * that much later, and sooner on
  * news (pause, close, settings, sold out: the grid topic drops every edge's copy). Before an admission is answered
  * the ticket is confirmed with the grid, so a fan who left through another edge is never admitted on a stale copy.
- * A join is one get, one processor call and one putIfAbsent. Nothing scans. The stock goes into the state with each
+ * A join is one get, one processor call (answering only the ticket when this edge keeps copies) and one
+ * putIfAbsent. Nothing scans. The stock goes into the state with each
  * grid call, read from a short per-edge cache.
  */
 public final class WaitingRoom {
@@ -154,12 +155,16 @@ public final class WaitingRoom {
 
     private QueueState seen(QueueState state) {
         if (state != null) {
-            Boolean before = soldOutSeen.put(state.eventId(), state.soldOut());
-            if (before != null && before != state.soldOut()) {
-                onNews.accept(state.eventId());
-            }
+            seenSoldOut(state.eventId(), state.soldOut());
         }
         return state;
+    }
+
+    private void seenSoldOut(String eventId, boolean soldOut) {
+        Boolean before = soldOutSeen.put(eventId, soldOut);
+        if (before != null && before != soldOut) {
+            onNews.accept(eventId);
+        }
     }
 
     /**
@@ -175,20 +180,36 @@ public final class WaitingRoom {
         }
         long now = clock.millis();
         Optional<StockCounters> counters = stock.read(eventId);
-        QueueState after = remember(seen(states.executeOnKey(eventId, new QueueProcessors.TakeTicket(now,
-                counters.isPresent(), counters.map(StockCounters::available).orElse(0),
-                counters.map(StockCounters::held).orElse(0), counters.map(StockCounters::sold).orElse(0)))), now);
-        if (after == null) {
+        boolean stockKnown = counters.isPresent();
+        int available = counters.map(StockCounters::available).orElse(0);
+        int held = counters.map(StockCounters::held).orElse(0);
+        int sold = counters.map(StockCounters::sold).orElse(0);
+        QueueState after = null;
+        QueueProcessors.Ticket taken;
+        if (copies.keepsStates()) {
+            // The view comes from this edge's copy (as for a status read), so the grid need not send the state.
+            taken = states.executeOnKey(eventId, new QueueProcessors.TakeTicketBrief(now, stockKnown, available,
+                    held, sold));
+            if (taken != null) {
+                seenSoldOut(eventId, taken.soldOut());
+            }
+        } else {
+            after = remember(seen(states.executeOnKey(eventId, new QueueProcessors.TakeTicket(now, stockKnown,
+                    available, held, sold))), now);
+            taken = after == null ? null : new QueueProcessors.Ticket(after.acceptsJoins() ? after.issued() : 0,
+                    after.status(), after.soldOut());
+        }
+        if (taken == null) {
             throw ApiException.notFound("no queue for this event");
         }
-        if (after.status() == QueueStatus.CLOSED) {
+        if (taken.status() == QueueStatus.CLOSED) {
             throw ApiException.conflict("this event's queue is closed");
         }
-        if (after.soldOut()) {
+        if (taken.soldOut()) {
             throw ApiException.conflict("sold out: no tickets are left for this event, so the queue takes no new "
                     + "fans; try again later in case held tickets return");
         }
-        long ticket = after.issued();
+        long ticket = taken.ticket();
         if (ticket > Integer.MAX_VALUE) {
             throw ApiException.unavailable("this queue is full");
         }
@@ -200,7 +221,7 @@ public final class WaitingRoom {
         }
         copies.rememberTicket(eventId, fanId, (int) ticket);
         metrics.joined();
-        return view(after, ticket, now).joined(true);
+        return (after != null ? view(after, ticket, now) : status(eventId, ticket)).joined(true);
     }
 
     /** The fan's ticket in the event's queue as the grid has it, or null when they have not joined. */

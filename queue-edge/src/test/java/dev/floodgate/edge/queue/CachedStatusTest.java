@@ -74,9 +74,11 @@ class CachedStatusTest {
             fans.add(edge(i).signUp());
             assertThat(edge(i).http.post(queue(eventId), null, fans.get(i).auth()).status()).isEqualTo(201);
         }
-        // Opening batch: fan 1 (the only one waiting then). Both edges now keep copies as of this moment.
+        // Opening batch: fan 1 (the only one waiting then), admitted by its own join. An edge's copy may be from
+        // before that (the opening); once it is the maximum age old, both edges see it.
+        clock.advance(MAX_AGE);
         assertThat(admitted(eventId, fans)).isEqualTo(1);
-        clock.advance(Duration.ofMillis(4_999));
+        clock.advance(Duration.ofMillis(3_999));
         assertThat(admitted(eventId, fans)).as("copies refreshed: nothing new due yet").isEqualTo(1);
         clock.advance(Duration.ofMillis(1));
         // The second batch is due now, but every edge's copy is 1 ms old: answers may lag, by less than 1 s.
@@ -90,6 +92,23 @@ class CachedStatusTest {
         List<String> states = states(eventId, fans);
         assertThat(states.subList(0, 11)).containsOnly("ADMITTED");
         assertThat(states.get(11)).isEqualTo("WAITING");
+    }
+
+    @Test
+    void oneFanRacingJoinsThroughBothEdgesGetsOneSpot() throws Exception {
+        String eventId = TestGrid.uniqueEventId("copies");
+        a.createEvent(eventId, 100, 2, 60, 10);
+        RunningEdge.SignedUp fan = a.signUp();
+        List<Callable<Http.Response>> joins = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            RunningEdge edge = edge(i);
+            joins.add(() -> edge.http.post(queue(eventId), null, fan.auth()));
+        }
+        List<Http.Response> answers = race(joins);
+        assertThat(answers.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
+        assertThat(answers.stream().map(r -> r.json().get("ticket").asLong()).distinct().count()).isEqualTo(1);
+        assertThat(b.http.get("/api/operator/events/" + eventId + "/figures", b.operatorAuth()).json()
+                .get("joined").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -174,18 +193,22 @@ class CachedStatusTest {
                 reads.add(() -> state(edge, eventId, fan));
             }
         }
+        return race(reads);
+    }
+
+    private static <T> List<T> race(List<Callable<T>> calls) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<String>> futures = new ArrayList<>();
+        List<Future<T>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
-            for (Callable<String> read : reads) {
+            for (Callable<T> call : calls) {
                 futures.add(pool.submit(() -> {
                     go.await();
-                    return read.call();
+                    return call.call();
                 }));
             }
             go.countDown();
-            List<String> out = new ArrayList<>();
-            for (Future<String> f : futures) {
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
                 out.add(f.get(60, TimeUnit.SECONDS));
             }
             return out;
