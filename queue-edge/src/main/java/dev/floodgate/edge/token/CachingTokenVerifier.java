@@ -14,12 +14,13 @@ public final class CachingTokenVerifier implements TokenVerifier {
     private final TokenVerifier delegate;
     private final Clock clock;
     private final int maxEntries;
-    private final Map<String, VerifiedToken> verified = new ConcurrentHashMap<>();
+    private final Map<String, VerifiedToken> verified;
 
     public CachingTokenVerifier(TokenVerifier delegate, Clock clock, int maxEntries) {
         this.delegate = delegate;
         this.clock = clock;
         this.maxEntries = maxEntries;
+        this.verified = new ConcurrentHashMap<>(Math.max(16, Math.min(maxEntries, 1 << 18)));
     }
 
     /**

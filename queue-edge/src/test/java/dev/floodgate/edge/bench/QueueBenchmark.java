@@ -28,15 +28,18 @@ import java.util.UUID;
  * Status and join requests per second against a Helidon hello-world endpoint, in one run, with wrk on loopback.
  * Not part of the normal build: {@code -Dbench=true -Dtest=QueueBenchmark} (see docs/benchmarks.md, issue 5).
  * The edge runs with the real grid member, PostgreSQL, token checks (ES256, cached after the first use of a
- * token) and rate limits evaluated (set high enough not to refuse: the benchmark is one client address).
+ * token) and rate limits evaluated (set high enough not to refuse: the benchmark is one client address). Joins run
+ * twice: fans whose tokens this edge signed (as at sign-in here) and fans whose tokens it has never seen.
  */
 @ExtendWith(SharedEngines.class)
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class QueueBenchmark {
     static final int FANS = Integer.getInteger("bench.fans", 2_000);
-    // Enough that a 10 s join run on a quiet machine does not run out of new fans (it then rejoins them, cheaper).
-    static final int JOINERS = Integer.getInteger("bench.joiners", 150_000);
-    static final int STRANGERS = Integer.getInteger("bench.strangers", 20_000);
+    // Enough that a join run does not run out of new fans up to 60,000 joins/s (it would then rejoin them, cheaper:
+    // the run prints how many were new). Join runs are shorter so that the fans fit in the heap.
+    static final int JOINERS = Integer.getInteger("bench.joiners", 300_000);
+    static final String JOIN_DURATION = System.getProperty("bench.join-duration", "5s");
+    static final int STRANGERS = Integer.getInteger("bench.strangers", 40_000);
     static final String DURATION = System.getProperty("bench.duration", "10s");
     static final String CONNECTIONS = System.getProperty("bench.connections", "64");
 
@@ -48,7 +51,7 @@ class QueueBenchmark {
         try (RunningEdge edge = new RunningEdge(engines, Map.of(
                 "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000",
                 "queue.state-max-age-millis", System.getProperty("bench.state-max-age-millis", "250"),
-                "token.verified-cache-entries", "250000"))) {
+                "token.verified-cache-entries", Integer.toString(JOINERS + STRANGERS + FANS + 10_000)))) {
             String eventId = TestGrid.uniqueEventId("bench");
             edge.createEvent(eventId, 1_000_000, 4, 1, 1);   // one fan a minute: everybody waits
             edge.queueAction(eventId, "open");
@@ -91,11 +94,11 @@ class QueueBenchmark {
             wrk("status GET /api/events/{id}/queue", queueUrl, waitingFile, "GET", DURATION);
             long before = joined(edge, eventId);
             wrk("join POST /api/events/{id}/queue (new fans signed in on this edge, then rejoins)", queueUrl,
-                    joinersFile, "POST", DURATION);
+                    joinersFile, "POST", JOIN_DURATION);
             long afterSignedIn = joined(edge, eventId);
             System.out.println("BENCH new fans in that run: " + (afterSignedIn - before) + " of " + JOINERS);
             wrk("join POST /api/events/{id}/queue (new fans, token never seen here: ES256 check; then rejoins)",
-                    queueUrl, strangersFile, "POST", DURATION);
+                    queueUrl, strangersFile, "POST", JOIN_DURATION);
             System.out.println("BENCH new fans in that run: " + (joined(edge, eventId) - afterSignedIn) + " of "
                     + STRANGERS);
             Http.Response figures = edge.http.get("/api/operator/events/" + eventId + "/figures",
