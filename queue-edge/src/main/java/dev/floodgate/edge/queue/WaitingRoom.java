@@ -30,9 +30,9 @@ import java.util.function.Consumer;
  * they hold the spot) and the event's state, re-read from the grid through the state processor (which also admits
  * what the elapsed time, the cap and the stock allow, idempotently) once the copy is {@code stateMaxAge} old. So an
  * answer never comes from a state older than {@code stateMaxAge}: a fan whose turn has come sees ADMITTED at most
- * that much later, and sooner on
- * news (pause, close, settings, sold out: the grid topic drops every edge's copy). Before an admission is answered
- * the ticket is confirmed with the grid, so a fan who left through another edge is never admitted on a stale copy.
+ * that much later, and sooner on news (pause, close, settings, sold out: the grid topic drops every edge's copy).
+ * Before an admission is answered the ticket is confirmed with the grid, so a fan who left through another edge is
+ * never admitted on a stale copy.
  * A join is one get, one processor call (answering only the ticket when this edge keeps copies) and one
  * putIfAbsent. Nothing scans. The stock goes into the state with each
  * grid call, read from a short per-edge cache.
