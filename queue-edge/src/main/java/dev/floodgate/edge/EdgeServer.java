@@ -18,6 +18,7 @@ import dev.floodgate.edge.queue.QueueStreams;
 import dev.floodgate.edge.queue.StockSource;
 import dev.floodgate.edge.queue.WaitingRoom;
 import dev.floodgate.edge.token.CachingTokenVerifier;
+import dev.floodgate.edge.token.IssuerRouter;
 import dev.floodgate.edge.token.JwkTokenVerifier;
 import dev.floodgate.edge.token.KeyRing;
 import dev.floodgate.edge.token.KeyRoutes;
@@ -33,6 +34,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
+import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 
@@ -54,10 +56,17 @@ public final class EdgeServer implements AutoCloseable {
     private final HazelcastInstance ownedInstance;
     private final KeyRing keys;
     private final QueueStreams streams;
+    private final IssuerRouter verifiers;
+    private final WaitingRoom room;
+    private final TokenIssuer tokens;
 
     private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance,
-                       KeyRing keys, QueueStreams streams) {
+                       KeyRing keys, QueueStreams streams, IssuerRouter verifiers, WaitingRoom room,
+                       TokenIssuer tokens) {
         this.server = server;
+        this.verifiers = verifiers;
+        this.room = room;
+        this.tokens = tokens;
         this.keys = keys;
         this.streams = streams;
         this.dataSource = dataSource;
@@ -101,6 +110,8 @@ public final class EdgeServer implements AutoCloseable {
         HikariDataSource dataSource = Database.pool(config.get("db"), "queue-edge");
         KeyRing keys = null;
         QueueStreams streams = null;
+        IssuerRouter verifiers = null;
+        WaitingRoom room = null;
         try {
             Database.migrate(dataSource, SCHEMA);
             // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
@@ -115,13 +126,17 @@ public final class EdgeServer implements AutoCloseable {
             keys = new KeyRing(dataSource, clock, settings.fanTokenTtl().plus(settings.admissionWindow().multipliedBy(2)),
                     settings.keyReload());
             KeyRing ring = keys;
-            TokenIssuer issuer = new TokenIssuer(ring::current, settings.issuer(), settings.fanTokenTtl(), clock);
-            TokenGuard guard = new TokenGuard(new CachingTokenVerifier(
-                    new JwkTokenVerifier(ring::forKid, settings.issuer(), clock), clock, settings.tokenCacheEntries()));
+            // Fan tokens of trusted external identity providers go to their JWKS; everything else is ours.
+            verifiers = new IssuerRouter(new JwkTokenVerifier(ring::forKid, settings.issuer(), clock),
+                    settings.externalIssuers(), clock);
+            CachingTokenVerifier verified = new CachingTokenVerifier(verifiers, clock, settings.tokenCacheEntries());
+            TokenIssuer issuer = new TokenIssuer(ring::current, settings.issuer(), settings.fanTokenTtl(), clock,
+                    verified::remember);
+            TokenGuard guard = new TokenGuard(verified);
             QueueMetrics metrics = new QueueMetrics();
-            WaitingRoom room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
+            room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
                     StockSource.cached(grid.catalog(), grid.inventory(), settings.stockMaxAge()),
-                    settings.holdReturnShare());
+                    settings.holdReturnShare(), settings.stateMaxAge(), settings.localTickets());
             // After a cold grid, every event of the catalog gets its queue back, not yet open: positions lived only
             // in the grid, so fans join again and the operator chooses when to reopen. Create-if-absent otherwise.
             for (var event : grid.catalog().all()) {
@@ -145,6 +160,7 @@ public final class EdgeServer implements AutoCloseable {
                     settings.queueDefaults());
             WebRoutes web = WebRoutes.from(config.get("web"));
 
+            pinGlobalMappers();
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");
@@ -158,10 +174,16 @@ public final class EdgeServer implements AutoCloseable {
                 events.routes(routing);
                 web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
-            return new EdgeServer(server, dataSource, grid, owned, keys, streams);
+            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer);
         } catch (RuntimeException e) {
             if (streams != null) {
                 streams.close();
+            }
+            if (room != null) {
+                room.close();
+            }
+            if (verifiers != null) {
+                verifiers.close();
             }
             if (keys != null) {
                 keys.close();
@@ -170,6 +192,30 @@ public final class EdgeServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Helidon 4.2 looks the global mapper manager up in its service registry on every request whose route has a path
+     * parameter (18% of a status read's CPU in QueueBenchmark's profile; helidon-io/helidon#10595, fixed in later
+     * 4.x). Setting the registry's own instance as the global one turns that lookup into a field read; the mappers
+     * are the same object, so nothing else changes.
+     */
+    private static synchronized void pinGlobalMappers() {
+        if (!mappersPinned) {
+            // Helidon also tries to re-register the instance in its registry, which refuses (already used) and logs
+            // a warning with a stack trace; the pin itself is set before that. Quiet that one logger meanwhile.
+            java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.helidon.common.mapper.GlobalManager");
+            java.util.logging.Level level = log.getLevel();
+            log.setLevel(java.util.logging.Level.SEVERE);
+            try {
+                MapperManager.global(MapperManager.global());
+            } finally {
+                log.setLevel(level);
+            }
+            mappersPinned = true;
+        }
+    }
+
+    private static boolean mappersPinned;
 
     private static HazelcastInstance startHazelcast(GridSettings settings) {
         return settings.role() == GridSettings.Role.MEMBER
@@ -189,10 +235,20 @@ public final class EdgeServer implements AutoCloseable {
         return grid;
     }
 
+    /**
+     * What sign-up and sign-in sign fan tokens with (tokens made here are known to this edge's verified-token
+     * cache). For embedding and benchmarks that need fans without paying for password hashes.
+     */
+    public TokenIssuer fanTokens() {
+        return tokens;
+    }
+
     @Override
     public void close() {
         try {
             streams.close();
+            room.close();
+            verifiers.close();
             keys.close();
             server.stop();
         } finally {

@@ -1,18 +1,21 @@
 package dev.floodgate.edge;
 
 import dev.floodgate.edge.operator.QueueSettings;
+import dev.floodgate.edge.token.ExternalIssuer;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
 import java.time.Duration;
+import java.util.List;
 
 /** The edge's own configuration keys, read once at start (server and db nodes go to the runtime as they are). */
 record EdgeSettings(GridSettings grid, String operatorUsername, String operatorPassword, String issuer,
                     Duration fanTokenTtl, Duration admissionWindow, QueueSettings queueDefaults,
                     int maxConcurrentPasswordHashes, Duration passwordHashWait, Duration stockMaxAge,
                     Duration pushInterval, Duration streamHeartbeat, Duration streamMaxLifetime, int maxStreams,
-                    double holdReturnShare, Duration keyReload, int tokenCacheEntries) {
+                    double holdReturnShare, Duration keyReload, int tokenCacheEntries, Duration stateMaxAge,
+                    int localTickets, List<ExternalIssuer> externalIssuers) {
     static final String DEFAULTS = "queue-edge.yaml";
     static final String LOCAL_OPERATOR_PASSWORD = "local-operator-password";
 
@@ -22,10 +25,11 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
         if (window.isZero()) {
             throw new IllegalArgumentException("admission.window-millis must be positive");
         }
+        String issuer = config.get("token.issuer").asString().orElse("floodgate-queue-edge");
         return new EdgeSettings(gridSettings,
                 config.get("operator.username").asString().orElse("operator"),
                 config.get("operator.password").asString().orElse(LOCAL_OPERATOR_PASSWORD),
-                config.get("token.issuer").asString().orElse("floodgate-queue-edge"),
+                issuer,
                 ServiceConfig.millis(config.get("token.fan-ttl-millis"), 3_600_000),
                 window,
                 new QueueSettings(config.get("queue.rate-per-minute").asInt().orElse(600),
@@ -40,7 +44,10 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
                 config.get("queue.stream.max-streams").asInt().orElse(20_000),
                 config.get("queue.odds.hold-return-share").asDouble().orElse(0.25),
                 positive(ServiceConfig.millis(config.get("token.key-reload-millis"), 30_000), "key reload"),
-                config.get("token.verified-cache-entries").asInt().orElse(100_000));
+                config.get("token.verified-cache-entries").asInt().orElse(100_000),
+                ServiceConfig.millis(config.get("queue.state-max-age-millis"), 250),
+                config.get("queue.local-tickets").asInt().orElse(200_000),
+                List.copyOf(ExternalIssuer.listFrom(config.get("token.external-issuers"), issuer)));
     }
 
     private static Duration positive(Duration d, String what) {

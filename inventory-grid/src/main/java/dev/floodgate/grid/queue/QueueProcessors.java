@@ -66,6 +66,28 @@ public final class QueueProcessors {
         }
     }
 
+    /**
+     * {@link TakeTicket} for a caller that keeps its own recent copy of the state (an edge answering from copies):
+     * the same change, but the answer is only what the join itself needs, not the whole state (whose serialization
+     * both ways was a fifth of a join's cost). Null when there is no queue.
+     */
+    public record TakeTicketBrief(long nowMillis, boolean stockKnown, int available, int held, int sold)
+            implements EntryProcessor<String, QueueState, Ticket> {
+        @Override
+        public Ticket process(Map.Entry<String, QueueState> entry) {
+            QueueState after = new TakeTicket(nowMillis, stockKnown, available, held, sold).process(entry);
+            return after == null ? null : new Ticket(after.acceptsJoins() ? after.issued() : 0, after.status(),
+                    after.soldOut());
+        }
+    }
+
+    /**
+     * What {@link TakeTicketBrief} answers: the ticket taken (0 when none: closed or sold out), the queue's status
+     * and whether it is sold out, after the call.
+     */
+    public record Ticket(long ticket, QueueStatus status, boolean soldOut) {
+    }
+
     /** Records that a ticket lost a duplicate-join race and belongs to nobody. */
     public record Forfeit() implements EntryProcessor<String, QueueState, Boolean> {
         @Override

@@ -14,6 +14,8 @@ public final class QueueSerializers {
         config.addClass(QueueState.class);
         config.addClass(QueueProcessors.Create.class);
         config.addClass(QueueProcessors.TakeTicket.class);
+        config.addClass(QueueProcessors.TakeTicketBrief.class);
+        config.addClass(QueueProcessors.Ticket.class);
         config.addClass(QueueProcessors.Forfeit.class);
         config.addClass(QueueProcessors.Advance.class);
         config.addClass(QueueProcessors.Move.class);

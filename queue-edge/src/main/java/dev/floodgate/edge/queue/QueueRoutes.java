@@ -8,10 +8,12 @@ import dev.floodgate.edge.token.TokenGuard;
 import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.Shuffle;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -59,7 +61,7 @@ public final class QueueRoutes {
         String eventId = eventId(req);
         limits.join(fanId);
         FanPlace place = room.join(eventId, fanId);
-        JsonHttp.send(res, place.newlyJoined() ? 201 : 200, QueueView.of(eventId, fanId, place, tokens, metrics));
+        send(res, place.newlyJoined() ? 201 : 200, QueueView.of(eventId, fanId, place, tokens, metrics));
     }
 
     private void status(ServerRequest req, ServerResponse res) {
@@ -68,7 +70,13 @@ public final class QueueRoutes {
         String eventId = eventId(req);
         limits.status(fanId);
         res.header("Cache-Control", "no-store");
-        JsonHttp.ok(res, QueueView.of(eventId, fanId, room.status(eventId, fanId), tokens, metrics));
+        send(res, 200, QueueView.of(eventId, fanId, room.status(eventId, fanId), tokens, metrics));
+    }
+
+    private static void send(ServerResponse res, int status, QueueView view) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(view.json().getBytes(StandardCharsets.UTF_8));
     }
 
     private void leave(ServerRequest req, ServerResponse res) {

@@ -3,7 +3,6 @@ package dev.floodgate.edge.queue;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import dev.floodgate.contracts.error.ApiException;
-import dev.floodgate.contracts.http.Json;
 import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.grid.queue.QueueState;
 import io.helidon.http.HeaderNames;
@@ -76,7 +75,10 @@ public final class QueueStreams implements AutoCloseable {
             return t;
         });
         this.news = hz.getTopic(NEWS_TOPIC);
-        this.listener = news.addMessageListener(m -> wake(m.getMessageObject()));
+        this.listener = news.addMessageListener(m -> {
+            room.forget(m.getMessageObject());
+            wake(m.getMessageObject());
+        });
         room.onNews(news::publish);
         ticker.scheduleWithFixedDelay(this::tickAll, pushInterval.toMillis(), pushInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -144,7 +146,7 @@ public final class QueueStreams implements AutoCloseable {
 
     private SseEvent event(String eventId, String fanId, FanPlace place, int id) {
         return SseEvent.builder().name("status").id(Integer.toString(id)).reconnectDelay(Duration.ofSeconds(3))
-                .data(Json.writeString(QueueView.of(eventId, fanId, place, tokens, metrics))).build();
+                .data(QueueView.of(eventId, fanId, place, tokens, metrics).json()).build();
     }
 
     /** Streams open on this edge. */

@@ -2,6 +2,7 @@ package dev.floodgate.edge.queue;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.grid.inventory.StockCounters;
 import dev.floodgate.grid.queue.QueueProcessors;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -24,12 +26,21 @@ import java.util.function.Consumer;
  * processors; each fan's spot is one entry {@code fanId -> ticket} in the event's spot map. Nothing else is stored
  * per fan.
  *
- * <p>Costs: a status read is one map get (the ticket) and one processor call on the state (which also admits what
- * the elapsed time, the cap and the stock allow, idempotently); a join is one get, one processor call and one
- * putIfAbsent. Nothing scans. The stock goes into the state with each call, read from a short per-edge cache.
+ * <p>Costs: a status read answers from this edge's copies ({@link LocalCopies}): the fan's ticket (fixed while
+ * they hold the spot) and the event's state, re-read from the grid through the state processor (which also admits
+ * what the elapsed time, the cap and the stock allow, idempotently) once the copy is {@code stateMaxAge} old. So an
+ * answer never comes from a state older than {@code stateMaxAge}: a fan whose turn has come sees ADMITTED at most
+ * that much later, and sooner on news (pause, close, settings, sold out: the grid topic drops every edge's copy).
+ * Before an admission is answered the ticket is confirmed with the grid, so a fan who left through another edge is
+ * never admitted on a stale copy.
+ * A join is one get, one processor call (answering only the ticket when this edge keeps copies) and one
+ * putIfAbsent. Nothing scans. The stock goes into the state with each
+ * grid call, read from a short per-edge cache.
  */
 public final class WaitingRoom {
     public static final String STATE_MAP = QueueState.MAP;
+    /** Grid topic of leaves ({@code eventId \n fanId}): every edge drops its copy of that fan's ticket. */
+    public static final String LEFT_TOPIC = "floodgate-queue-left";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -42,6 +53,9 @@ public final class WaitingRoom {
     private final double holdReturnShare;
     private final Places places = new Places();
     private final Map<String, Boolean> soldOutSeen = new ConcurrentHashMap<>();
+    private final LocalCopies copies;
+    private final ITopic<String> left;
+    private final UUID leftListener;
     private volatile Consumer<String> onNews = eventId -> {
     };
 
@@ -55,7 +69,30 @@ public final class WaitingRoom {
      */
     public WaitingRoom(HazelcastInstance hz, Clock clock, Duration admissionWindow, QueueMetrics metrics,
                        StockSource stock, double holdReturnShare) {
+        this(hz, clock, admissionWindow, metrics, stock, holdReturnShare, Duration.ZERO, 0);
+    }
+
+    /**
+     * @param stateMaxAge how old this edge's copy of a queue's state may be when a status read answers from it
+     *                    (zero: every read goes to the grid)
+     * @param maxLocalTickets fans' tickets kept on this edge (zero: none; every read asks the grid)
+     */
+    public WaitingRoom(HazelcastInstance hz, Clock clock, Duration admissionWindow, QueueMetrics metrics,
+                       StockSource stock, double holdReturnShare, Duration stateMaxAge, int maxLocalTickets) {
         this.hz = hz;
+        this.copies = new LocalCopies(stateMaxAge.toMillis(), maxLocalTickets);
+        if (copies.keepsTickets()) {
+            this.left = hz.getTopic(LEFT_TOPIC);
+            this.leftListener = left.addMessageListener(m -> {
+                String[] parts = m.getMessageObject().split("\n", 2);
+                if (parts.length == 2) {
+                    copies.forgetTicket(parts[0], parts[1]);
+                }
+            });
+        } else {
+            this.left = null;
+            this.leftListener = null;
+        }
         this.states = hz.getMap(STATE_MAP);
         this.clock = clock;
         this.admissionWindow = admissionWindow;
@@ -90,23 +127,44 @@ public final class WaitingRoom {
         return Optional.ofNullable(advance(eventId));
     }
 
+    /** Reads the grid: takes the current stock in and admits what the time allows (any edge, idempotent). */
     QueueState advance(String eventId) {
         long now = clock.millis();
         Optional<StockCounters> counters = stock.read(eventId);
         QueueProcessors.Advance advance = counters
                 .map(c -> new QueueProcessors.Advance(now, true, c.available(), c.held(), c.sold()))
                 .orElse(QueueProcessors.Advance.timeOnly(now));
-        return seen(states.executeOnKey(eventId, advance));
+        return remember(seen(states.executeOnKey(eventId, advance)), now);
+    }
+
+    /** This edge's copy of the state while young enough, else {@link #advance} (see the class comment). */
+    QueueState current(String eventId) {
+        QueueState copy = copies.fresh(eventId, clock.millis());
+        return copy != null ? copy : advance(eventId);
+    }
+
+    private QueueState remember(QueueState state, long asOfMillis) {
+        copies.remember(state, asOfMillis);
+        return state;
+    }
+
+    /** News about the event reached this edge: the next read goes to the grid. */
+    void forget(String eventId) {
+        copies.forget(eventId);
     }
 
     private QueueState seen(QueueState state) {
         if (state != null) {
-            Boolean before = soldOutSeen.put(state.eventId(), state.soldOut());
-            if (before != null && before != state.soldOut()) {
-                onNews.accept(state.eventId());
-            }
+            seenSoldOut(state.eventId(), state.soldOut());
         }
         return state;
+    }
+
+    private void seenSoldOut(String eventId, boolean soldOut) {
+        Boolean before = soldOutSeen.put(eventId, soldOut);
+        if (before != null && before != soldOut) {
+            onNews.accept(eventId);
+        }
     }
 
     /**
@@ -117,52 +175,88 @@ public final class WaitingRoom {
         IMap<String, Integer> spots = spots(eventId);
         Integer existing = spots.get(fanId);
         if (existing != null) {
+            copies.rememberTicket(eventId, fanId, existing);
             return status(eventId, existing);
         }
         long now = clock.millis();
         Optional<StockCounters> counters = stock.read(eventId);
-        QueueState after = seen(states.executeOnKey(eventId, new QueueProcessors.TakeTicket(now,
-                counters.isPresent(), counters.map(StockCounters::available).orElse(0),
-                counters.map(StockCounters::held).orElse(0), counters.map(StockCounters::sold).orElse(0))));
-        if (after == null) {
+        boolean stockKnown = counters.isPresent();
+        int available = counters.map(StockCounters::available).orElse(0);
+        int held = counters.map(StockCounters::held).orElse(0);
+        int sold = counters.map(StockCounters::sold).orElse(0);
+        QueueState after = null;
+        QueueProcessors.Ticket taken;
+        if (copies.keepsStates()) {
+            // The view comes from this edge's copy (as for a status read), so the grid need not send the state.
+            taken = states.executeOnKey(eventId, new QueueProcessors.TakeTicketBrief(now, stockKnown, available,
+                    held, sold));
+            if (taken != null) {
+                seenSoldOut(eventId, taken.soldOut());
+            }
+        } else {
+            after = remember(seen(states.executeOnKey(eventId, new QueueProcessors.TakeTicket(now, stockKnown,
+                    available, held, sold))), now);
+            taken = after == null ? null : new QueueProcessors.Ticket(after.acceptsJoins() ? after.issued() : 0,
+                    after.status(), after.soldOut());
+        }
+        if (taken == null) {
             throw ApiException.notFound("no queue for this event");
         }
-        if (after.status() == QueueStatus.CLOSED) {
+        if (taken.status() == QueueStatus.CLOSED) {
             throw ApiException.conflict("this event's queue is closed");
         }
-        if (after.soldOut()) {
+        if (taken.soldOut()) {
             throw ApiException.conflict("sold out: no tickets are left for this event, so the queue takes no new "
                     + "fans; try again later in case held tickets return");
         }
-        long ticket = after.issued();
+        long ticket = taken.ticket();
         if (ticket > Integer.MAX_VALUE) {
             throw ApiException.unavailable("this queue is full");
         }
         Integer winner = spots.putIfAbsent(fanId, (int) ticket);
         if (winner != null) {
             states.executeOnKey(eventId, new QueueProcessors.Forfeit());
+            copies.rememberTicket(eventId, fanId, winner);
             return status(eventId, winner);
         }
+        copies.rememberTicket(eventId, fanId, (int) ticket);
         metrics.joined();
-        return view(after, ticket, now).joined(true);
+        return (after != null ? view(after, ticket, now) : status(eventId, ticket)).joined(true);
     }
 
-    /** The fan's ticket in the event's queue, or null when they have not joined. */
+    /** The fan's ticket in the event's queue as the grid has it, or null when they have not joined. */
     public Integer ticketOf(String eventId, String fanId) {
-        return spots(eventId).get(fanId);
+        Integer ticket = spots(eventId).get(fanId);
+        if (ticket != null) {
+            copies.rememberTicket(eventId, fanId, ticket);
+        }
+        return ticket;
     }
 
-    /** Where the fan stands now; 404 when they have not joined. */
+    /** Where the fan stands now (from this edge's copies, see the class comment); 404 when they have not joined. */
     public FanPlace status(String eventId, String fanId) {
-        Integer ticket = ticketOf(eventId, fanId);
+        Integer ticket = copies.ticket(eventId, fanId);
+        boolean local = ticket != null;
+        if (!local) {
+            ticket = ticketOf(eventId, fanId);
+        }
         if (ticket == null) {
             throw ApiException.notFound("you have not joined this event's queue");
         }
-        return status(eventId, ticket);
+        FanPlace place = status(eventId, ticket);
+        if (local && place.state() == FanPlace.FanState.ADMITTED) {
+            // An admission token is about to be given: the spot must still be this fan's in the grid.
+            Integer confirmed = ticketOf(eventId, fanId);
+            if (!ticket.equals(confirmed)) {
+                copies.forgetTicket(eventId, fanId);
+                return status(eventId, fanId);
+            }
+        }
+        return place;
     }
 
     private FanPlace status(String eventId, long ticket) {
-        QueueState state = advance(eventId);
+        QueueState state = current(eventId);
         if (state == null) {
             throw ApiException.notFound("no queue for this event");
         }
@@ -175,12 +269,17 @@ public final class WaitingRoom {
      */
     public boolean leave(String eventId, String fanId) {
         Integer ticket = spots(eventId).remove(fanId);
+        copies.forgetTicket(eventId, fanId);
         if (ticket == null) {
             return false;
         }
+        if (left != null) {
+            left.publish(eventId + '\n' + fanId);
+        }
         QueueState state = advance(eventId);
         long place = state == null ? 0 : places.placeOf(state, ticket);
-        states.executeOnKey(eventId, new QueueProcessors.Finish(place, clock.millis()));
+        long now = clock.millis();
+        remember(states.executeOnKey(eventId, new QueueProcessors.Finish(place, now)), now);
         return true;
     }
 
@@ -244,7 +343,8 @@ public final class WaitingRoom {
     }
 
     public QueueState move(String eventId, QueueStatus target) {
-        QueueState after = states.executeOnKey(eventId, new QueueProcessors.Move(target, clock.millis()));
+        long now = clock.millis();
+        QueueState after = remember(states.executeOnKey(eventId, new QueueProcessors.Move(target, now)), now);
         if (after == null) {
             throw ApiException.notFound("no queue for this event");
         }
@@ -261,8 +361,9 @@ public final class WaitingRoom {
         if (current == null) {
             throw ApiException.notFound("no queue for this event");
         }
-        QueueState after = states.executeOnKey(eventId, new QueueProcessors.ChangeSettings(ratePerMinute,
-                batchSize, activeCap == null ? current.activeCap() : activeCap, clock.millis()));
+        long now = clock.millis();
+        QueueState after = remember(states.executeOnKey(eventId, new QueueProcessors.ChangeSettings(ratePerMinute,
+                batchSize, activeCap == null ? current.activeCap() : activeCap, now)), now);
         if (after == null) {
             throw ApiException.notFound("no queue for this event");
         }
@@ -272,8 +373,9 @@ public final class WaitingRoom {
 
     /** Schedules the opening (null clears it); 409 once the queue has opened. */
     public QueueState schedule(String eventId, Instant opensAt) {
-        QueueState after = states.executeOnKey(eventId, new QueueProcessors.Schedule(
-                opensAt == null ? 0 : opensAt.toEpochMilli(), clock.millis()));
+        long now = clock.millis();
+        QueueState after = remember(states.executeOnKey(eventId, new QueueProcessors.Schedule(
+                opensAt == null ? 0 : opensAt.toEpochMilli(), now)), now);
         if (after == null) {
             throw ApiException.notFound("no queue for this event");
         }
@@ -294,5 +396,16 @@ public final class WaitingRoom {
 
     HazelcastInstance hazelcast() {
         return hz;
+    }
+
+    /** Stops listening for leaves (the edge closes). */
+    public void close() {
+        if (left != null) {
+            try {
+                left.removeMessageListener(leftListener);
+            } catch (RuntimeException e) {
+                // The grid is already gone: nothing listens any more.
+            }
+        }
     }
 }

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /** Signs the edge's tokens with the current key: ES256, {@code kid} in the header, issuer, audience, expiry. */
@@ -16,6 +18,7 @@ public final class TokenIssuer {
     private final String issuer;
     private final Duration fanTtl;
     private final Clock clock;
+    private final BiConsumer<String, VerifiedToken> fanTokenIssued;
 
     public TokenIssuer(SigningKeys keys, String issuer, Duration fanTtl, Clock clock) {
         this(() -> keys, issuer, fanTtl, clock);
@@ -23,6 +26,17 @@ public final class TokenIssuer {
 
     /** Signing with whatever key is current when a token is made (rotation). */
     public TokenIssuer(Supplier<SigningKeys> keys, String issuer, Duration fanTtl, Clock clock) {
+        this(keys, issuer, fanTtl, clock, (token, verified) -> {
+        });
+    }
+
+    /**
+     * @param fanTokenIssued told of every fan token made here with what verifying it would answer (the edge's
+     *                       verified-token cache: the fan's first join on this edge then needs no signature check)
+     */
+    public TokenIssuer(Supplier<SigningKeys> keys, String issuer, Duration fanTtl, Clock clock,
+                       BiConsumer<String, VerifiedToken> fanTokenIssued) {
+        this.fanTokenIssued = fanTokenIssued;
         this.keys = keys;
         this.issuer = issuer;
         this.fanTtl = fanTtl;
@@ -32,7 +46,9 @@ public final class TokenIssuer {
     /** A fan's session token: audience {@link Audiences#FAN}, subject the fan id. */
     public IssuedToken fanToken(String fanId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return sign(fanId, Audiences.FAN, null, now, now.plus(fanTtl));
+        IssuedToken issued = sign(fanId, Audiences.FAN, null, now, now.plus(fanTtl));
+        fanTokenIssued.accept(issued.token(), new VerifiedToken(fanId, Audiences.FAN, issued.expiresAt(), Map.of()));
+        return issued;
     }
 
     /**

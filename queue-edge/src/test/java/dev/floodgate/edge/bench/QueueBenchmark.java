@@ -28,13 +28,18 @@ import java.util.UUID;
  * Status and join requests per second against a Helidon hello-world endpoint, in one run, with wrk on loopback.
  * Not part of the normal build: {@code -Dbench=true -Dtest=QueueBenchmark} (see docs/benchmarks.md, issue 5).
  * The edge runs with the real grid member, PostgreSQL, token checks (ES256, cached after the first use of a
- * token) and rate limits evaluated (set high enough not to refuse: the benchmark is one client address).
+ * token) and rate limits evaluated (set high enough not to refuse: the benchmark is one client address). Joins run
+ * twice: fans whose tokens this edge signed (as at sign-in here) and fans whose tokens it has never seen.
  */
 @ExtendWith(SharedEngines.class)
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class QueueBenchmark {
     static final int FANS = Integer.getInteger("bench.fans", 2_000);
-    static final int JOINERS = Integer.getInteger("bench.joiners", 40_000);
+    // Enough that a join run does not run out of new fans up to 60,000 joins/s (it would then rejoin them, cheaper:
+    // the run prints how many were new). Join runs are shorter so that the fans fit in the heap.
+    static final int JOINERS = Integer.getInteger("bench.joiners", 300_000);
+    static final String JOIN_DURATION = System.getProperty("bench.join-duration", "5s");
+    static final int STRANGERS = Integer.getInteger("bench.strangers", 40_000);
     static final String DURATION = System.getProperty("bench.duration", "10s");
     static final String CONNECTIONS = System.getProperty("bench.connections", "64");
 
@@ -44,7 +49,9 @@ class QueueBenchmark {
         WebServer hello = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> r.get("/hello", (req, res) -> res.send("hello"))).build().start();
         try (RunningEdge edge = new RunningEdge(engines, Map.of(
-                "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000"))) {
+                "queue.stock-max-age-millis", "500", "queue.stream.push-interval-millis", "1000",
+                "queue.state-max-age-millis", System.getProperty("bench.state-max-age-millis", "250"),
+                "token.verified-cache-entries", Integer.toString(JOINERS + STRANGERS + FANS + 10_000)))) {
             String eventId = TestGrid.uniqueEventId("bench");
             edge.createEvent(eventId, 1_000_000, 4, 1, 1);   // one fan a minute: everybody waits
             edge.queueAction(eventId, "open");
@@ -64,12 +71,20 @@ class QueueBenchmark {
                 }
                 waiting.add(token);
             }
+            // Fans who signed in on this edge (sign-in's token issuer, without the password hash): the edge made
+            // their tokens, so their first join needs no signature check.
             List<String> joiners = new ArrayList<>();
             for (int i = 0; i < JOINERS; i++) {
-                joiners.add(issuer.fanToken(UUID.randomUUID().toString()).token());
+                joiners.add(edge.server.fanTokens().fanToken(UUID.randomUUID().toString()).token());
+            }
+            // Fans whose token this edge has never seen (signed in on another edge): one ES256 check each.
+            List<String> strangers = new ArrayList<>();
+            for (int i = 0; i < STRANGERS; i++) {
+                strangers.add(issuer.fanToken(UUID.randomUUID().toString()).token());
             }
             Path waitingFile = Files.write(dir.resolve("waiting.txt"), waiting, StandardCharsets.US_ASCII);
             Path joinersFile = Files.write(dir.resolve("joiners.txt"), joiners, StandardCharsets.US_ASCII);
+            Path strangersFile = Files.write(dir.resolve("strangers.txt"), strangers, StandardCharsets.US_ASCII);
 
             String helloUrl = "http://127.0.0.1:" + hello.port() + "/hello";
             String queueUrl = edge.server.url() + "/api/events/" + eventId + "/queue";
@@ -77,13 +92,26 @@ class QueueBenchmark {
             wrk("warm-up status", queueUrl, waitingFile, "GET", "3s");
             wrk("hello-world GET /hello", helloUrl, null, "GET", DURATION);
             wrk("status GET /api/events/{id}/queue", queueUrl, waitingFile, "GET", DURATION);
-            wrk("join POST /api/events/{id}/queue (new fans, then rejoins)", queueUrl, joinersFile, "POST", DURATION);
+            long before = joined(edge, eventId);
+            wrk("join POST /api/events/{id}/queue (new fans signed in on this edge, then rejoins)", queueUrl,
+                    joinersFile, "POST", JOIN_DURATION);
+            long afterSignedIn = joined(edge, eventId);
+            System.out.println("BENCH new fans in that run: " + (afterSignedIn - before) + " of " + JOINERS);
+            wrk("join POST /api/events/{id}/queue (new fans, token never seen here: ES256 check; then rejoins)",
+                    queueUrl, strangersFile, "POST", JOIN_DURATION);
+            System.out.println("BENCH new fans in that run: " + (joined(edge, eventId) - afterSignedIn) + " of "
+                    + STRANGERS);
             Http.Response figures = edge.http.get("/api/operator/events/" + eventId + "/figures",
                     edge.operatorAuth());
             System.out.println("BENCH figures after run: " + figures.body());
         } finally {
             hello.stop();
         }
+    }
+
+    private static long joined(RunningEdge edge, String eventId) {
+        return edge.http.get("/api/operator/events/" + eventId + "/figures", edge.operatorAuth()).json()
+                .get("joined").asLong();
     }
 
     private static void wrk(String label, String url, Path tokens, String method, String duration)
@@ -114,6 +142,6 @@ class QueueBenchmark {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        System.out.println("BENCH === " + label + " ===\n" + out);
+        System.out.println("BENCH === " + label + " === (ended " + java.time.Instant.now() + ")\n" + out);
     }
 }

@@ -50,6 +50,8 @@ public final class RunningEdge implements AutoCloseable {
                 "limits.join.per-second", "100000", "limits.join.burst", "100000",
                 "limits.status.per-second", "100000", "limits.status.burst", "100000",
                 "queue.stock-max-age-millis", "0",
+                // Status from the grid on every read unless a test checks the per-edge copy (CachedStatusTest).
+                "queue.state-max-age-millis", "0",
                 "queue.stream.push-interval-millis", "50"));
         overrides.putAll(extra);
         this.grid = TestGrid.grid(clock);
