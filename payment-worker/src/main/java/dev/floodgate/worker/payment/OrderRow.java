@@ -15,10 +15,4 @@ public record OrderRow(UUID id, String eventId, String holdId, long amountMinor,
     public OrderRow {
         seatIds = seatIds == null ? List.of() : List.copyOf(seatIds);
     }
-
-    /** A general-admission order. */
-    public OrderRow(UUID id, String eventId, String holdId, long amountMinor, String currency,
-                    String paymentMethodId, OrderStatus status, int quantity) {
-        this(id, eventId, holdId, amountMinor, currency, paymentMethodId, status, quantity, List.of());
-    }
 }

@@ -103,7 +103,7 @@ public final class PaymentStore {
              PreparedStatement ps = c.prepareStatement("select o.id, o.event_id, o.hold_id, o.amount_minor,"
                      + " o.currency, o.payment_method_id, o.status, o.quantity, ch.order_id, ch.status,"
                      + " ch.provider_charge_id, ch.decline_code, ch.failure_reason, ch.attempts, ch.deliveries,"
-                     + " ch.order_status, ch.settled_at is not null"
+                     + " ch.order_status, ch.settled_at is not null, o.seat_ids"
                      + " from checkout.orders o left join payment.charges ch on ch.order_id = o.id where o.id = ?")) {
             ps.setObject(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -112,7 +112,7 @@ public final class PaymentStore {
                 }
                 OrderRow order = new OrderRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getLong(4), rs.getString(5).trim(), rs.getString(6), OrderStatus.valueOf(rs.getString(7)),
-                        rs.getInt(8));
+                        rs.getInt(8), seatIds(rs));
                 Optional<ChargeRecord> charge = rs.getObject(9) == null ? Optional.empty()
                         : Optional.of(new ChargeRecord(rs.getObject(9, UUID.class),
                         ChargeRecord.Status.valueOf(rs.getString(10)), rs.getString(11), rs.getString(12),
