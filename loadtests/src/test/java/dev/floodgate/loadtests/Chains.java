@@ -41,6 +41,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  */
 final class Chains {
     static final AtomicLong THROTTLED = new AtomicLong();
+    static final AtomicLong RETRIED_5XX = new AtomicLong();
+    static final AtomicLong ORDERS_NOT_PLACED = new AtomicLong();
     static final AtomicLong SOLD_OUT_REFUSALS = new AtomicLong();
     static final AtomicLong SEAT_CONFLICTS = new AtomicLong();
     static final AtomicLong ORDERS_PLACED = new AtomicLong();
@@ -69,16 +71,26 @@ final class Chains {
                 .userAgentHeader("floodgate-loadtests");
     }
 
-    /** Sends {@code request}; on 429 waits Retry-After (default 1 s) and sends it again. Leaves the status in "code". */
-    static ChainBuilder honouringRetryAfter(HttpRequestActionBuilder request) {
-        HttpRequestActionBuilder counted = request.check(
-                status().saveAs("code"), header("Retry-After").optional().saveAs("retryAfter"));
-        return exec(s -> s.set("code", 429).set("tries", 0))
-                .asLongAs(s -> s.getInt("code") == 429 && s.getInt("tries") <= MAX_RETRIES).on(
+    /** Sends {@code request} with {@code checks}; on 429 waits Retry-After (default 1 s) and sends it again. */
+    static ChainBuilder honouringRetryAfter(HttpRequestActionBuilder request, CheckBuilder... checks) {
+        return retrying(Set.of(429), request, checks);
+    }
+
+    /**
+     * Sends {@code request} with {@code checks} (status saved first in "code"), again after Retry-After while the
+     * answer is one of {@code retryable}, at most {@link LoadSettings#MAX_RETRIES} more times. A retryable status the
+     * checks do not accept (a 503 the client retries) still counts as a failed request in the report.
+     */
+    static ChainBuilder retrying(Set<Integer> retryable, HttpRequestActionBuilder request, CheckBuilder... checks) {
+        List<CheckBuilder> all = new ArrayList<>(List.of(status().saveAs("code"), header("Retry-After").optional().saveAs("retryAfter")));
+        all.addAll(List.of(checks));
+        HttpRequestActionBuilder checked = request.check(all);
+        return exec(s -> s.set("code", 0).set("tries", 0))
+                .asLongAs(s -> (s.getInt("tries") == 0 || retryable.contains(s.getInt("code"))) && s.getInt("tries") <= MAX_RETRIES).on(
                         exec(s -> s.set("tries", s.getInt("tries") + 1).remove("retryAfter").set("code", 0))
-                                .exec(counted)
-                                .doIf(s -> s.getInt("code") == 429).then(
-                                        exec(s -> { THROTTLED.incrementAndGet(); return s; })
+                                .exec(checked)
+                                .doIf(s -> retryable.contains(s.getInt("code"))).then(
+                                        exec(s -> { (s.getInt("code") == 429 ? THROTTLED : RETRIED_5XX).incrementAndGet(); return s; })
                                                 .pause(Chains::retryAfter)));
     }
 
@@ -99,7 +111,7 @@ final class Chains {
         return exec(s -> s.set("email", "load-" + UUID.randomUUID() + "@load.test"))
                 .exec(honouringRetryAfter(http("sign up").post("/api/fans")
                         .body(StringBody("{\"email\":\"#{email}\",\"password\":\"load-test-password\",\"displayName\":\"Load fan\"}"))
-                        .check(status().in(201, 429), jmesPath("token").optional().saveAs("fanToken"))))
+                        , status().in(201, 429), jmesPath("token").optional().saveAs("fanToken")))
                 .exitHereIf(s -> !s.contains("fanToken"));
     }
 
@@ -109,10 +121,10 @@ final class Chains {
      */
     static ChainBuilder joinAndWait() {
         return exec(honouringRetryAfter(http("join").post(QUEUE)
-                .header("Authorization", "Bearer #{fanToken}")
-                .check(status().in(200, 201, 409, 429),
+                .header("Authorization", "Bearer #{fanToken}"),
+                status().in(200, 201, 409, 429),
                         jmesPath("state").optional().saveAs("state"),
-                        jmesPath("admissionToken").optional().saveAs("admission"))))
+                        jmesPath("admissionToken").optional().saveAs("admission")))
                 .exec(s -> {
                     if (s.getInt("code") == 409) {
                         SOLD_OUT_REFUSALS.incrementAndGet();
@@ -123,24 +135,24 @@ final class Chains {
                 .asLongAsDuring(s -> !s.contains("admission") && !QUEUE_ENDS.contains(s.getString("state"))
                         && !"JOIN_REFUSED".equals(s.getString("state")), MAX_QUEUE_WAIT).on(
                         pause(POLL).exec(honouringRetryAfter(http("queue status").get(QUEUE)
-                                .header("Authorization", "Bearer #{fanToken}")
-                                .check(status().in(200, 429),
+                                .header("Authorization", "Bearer #{fanToken}"),
+                                status().in(200, 429),
                                         jmesPath("state").optional().saveAs("state"),
-                                        jmesPath("admissionToken").optional().saveAs("admission")))));
+                                        jmesPath("admissionToken").optional().saveAs("admission"))));
     }
 
     /** One more status read that fails unless the fan is admitted (the spike's "every fan admitted" check). */
     static ChainBuilder admitted() {
         return exec(honouringRetryAfter(http("admitted").get(QUEUE)
-                .header("Authorization", "Bearer #{fanToken}")
-                .check(status().in(200, 429), jmesPath("state").is("ADMITTED"))));
+                .header("Authorization", "Bearer #{fanToken}"),
+                status().in(200, 429), jmesPath("state").is("ADMITTED")));
     }
 
     /** Leaves the queue (an admitted fan stops counting as an active shopper). */
     static ChainBuilder leave() {
         return exec(honouringRetryAfter(http("leave").delete(QUEUE)
-                .header("Authorization", "Bearer #{fanToken}")
-                .check(status().in(204, 429))))
+                .header("Authorization", "Bearer #{fanToken}"),
+                status().in(204, 429)))
                 .exec(s -> { FANS_LEFT.incrementAndGet(); return s; });
     }
 
@@ -179,10 +191,10 @@ final class Chains {
         return exec(s -> s.set("requestId", UUID.randomUUID().toString()))
                 .exec(honouringRetryAfter(http(name).post("/api/events/" + EVENT_ID + "/holds")
                         .header("Authorization", "Bearer #{admission}")
-                        .body(StringBody(body))
-                        .check(status().in(200, 201, 409, 429),
-                                jmesPath("holdId").optional().saveAs("holdId"),
-                                jmesPath("quantity").ofInt().optional().saveAs("holdQuantity"))));
+                        .body(StringBody(body)),
+                        status().in(200, 201, 409, 429),
+                        jmesPath("holdId").optional().saveAs("holdId"),
+                        jmesPath("quantity").ofInt().optional().saveAs("holdQuantity")));
     }
 
     /**
@@ -197,13 +209,21 @@ final class Chains {
                 .exec(http("tokenise card").post(PROVIDER_URL + "/v1/payment-methods")
                         .body(StringBody("{\"cardNumber\":\"#{card}\",\"expMonth\":12,\"expYear\":2030,\"cvc\":\"123\"}"))
                         .check(status().is(201), jmesPath("id").saveAs("paymentMethodId")))
-                .exitHereIfFailed()
-                .exec(http("place order").post(CHECKOUT_URL + "/api/orders")
+                .exitHereIf(s -> !s.contains("paymentMethodId"))
+                // A 503 (database briefly unreachable) is retried with the same key, as a client should; it still
+                // counts as a failed request. 200 = the retry found the order the first attempt committed.
+                .exec(retrying(Set.of(429, 503), http("place order").post(CHECKOUT_URL + "/api/orders")
                         .header("Authorization", "Bearer #{admission}")
                         .header("Idempotency-Key", "#{idempotencyKey}")
-                        .body(StringBody(orderJson()))
-                        .check(status().is(201), jmesPath("orderId").saveAs("orderId")))
-                .exitHereIfFailed()
+                        .body(StringBody(orderJson())),
+                        status().in(200, 201, 429), jmesPath("orderId").optional().saveAs("orderId")))
+                .exec(s -> {
+                    if (!s.contains("orderId")) {
+                        ORDERS_NOT_PLACED.incrementAndGet();
+                    }
+                    return s;
+                })
+                .exitHereIf(s -> !s.contains("orderId"))
                 .exec(s -> { ORDERS_PLACED.incrementAndGet(); return s; })
                 .doIf(s -> s.getBoolean("repeat")).then(
                         exec(http("place order again (same key)").post(CHECKOUT_URL + "/api/orders")
@@ -236,14 +256,14 @@ final class Chains {
     }
 
     /**
-     * The closing audit, after every fan is done: waits (up to hold TTL + 30 s) for no holds left, then reads the
+     * The closing audit, after every fan is done: waits (up to {@code floodgate.auditWaitSeconds}) for no holds left, then reads the
      * operator figures. Fails unless sold ≤ capacity, available + held + sold = capacity, nothing is held, and
      * sold equals the tickets of the orders this run saw PAID (the event is this run's alone).
      */
     static ChainBuilder audit() {
         String figures = QUEUE.replace("/api/events/", "/api/operator/events/").replace("/queue", "/figures");
         return exec(s -> s.set("held", -1))
-                .asLongAsDuring(s -> s.getInt("held") != 0, Duration.ofSeconds(HOLD_TTL_SECONDS + 30L)).on(
+                .asLongAsDuring(s -> s.getInt("held") != 0, AUDIT_WAIT).on(
                         exec(http("operator: figures (waiting for holds)").get(figures)
                                 .header("Authorization", OPERATOR_AUTH)
                                 .check(status().is(200), jmesPath("held").ofInt().saveAs("held")))
@@ -266,7 +286,8 @@ final class Chains {
         System.out.println("floodgate: orders placed " + ORDERS_PLACED + ", paid " + ORDERS_PAID + " (" + TICKETS_PAID
                 + " tickets), payment failed " + ORDERS_FAILED + "; sold-out 409s " + SOLD_OUT_REFUSALS
                 + ", seat conflicts " + SEAT_CONFLICTS + ", holds abandoned " + HOLDS_ABANDONED + ", fans left "
-                + FANS_LEFT + ", 429s waited out " + THROTTLED);
+                + FANS_LEFT + ", 429s waited out " + THROTTLED + ", 5xx retried " + RETRIED_5XX + ", orders not placed "
+                + ORDERS_NOT_PLACED);
         System.out.println("floodgate: final figures " + lastFigures);
     }
 

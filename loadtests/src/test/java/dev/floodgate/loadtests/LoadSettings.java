@@ -37,6 +37,8 @@ final class LoadSettings {
     static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(number("floodgate.maxWaitSeconds", 120, 1, 7200));
     static final Duration POLL = Duration.ofMillis(number("floodgate.pollMillis", 1000, 100, 60_000));
     static final Duration MAX_ORDER_WAIT = Duration.ofSeconds(number("floodgate.maxOrderWaitSeconds", 60, 1, 3600));
+    /** How long the closing audit waits for holds to clear (expired holds return within hold TTL + sweep). */
+    static final Duration AUDIT_WAIT = Duration.ofSeconds(number("floodgate.auditWaitSeconds", 60, 0, 7200));
     /** How often a request answered 429 is retried (after its Retry-After) before the fan gives up. */
     static final int MAX_RETRIES = number("floodgate.maxRetries", 10, 0, 100);
     /** Share (percent) of buyers who pick named seats from the seat map, the rest buy standing. */
