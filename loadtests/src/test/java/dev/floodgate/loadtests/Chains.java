@@ -106,10 +106,13 @@ final class Chains {
                 .exec(s -> { System.out.println("floodgate: " + describe()); return s; });
     }
 
-    /** A new fan signs up (Argon2 hashing is limited per edge: 429 + Retry-After when saturated). */
+    /**
+     * A new fan signs up (Argon2 hashing is limited per edge: 429 + Retry-After when saturated). A 503 is retried
+     * like a client would, and still counts as a failed request.
+     */
     static ChainBuilder signUp() {
         return exec(s -> s.set("email", "load-" + UUID.randomUUID() + "@load.test"))
-                .exec(honouringRetryAfter(http("sign up").post("/api/fans")
+                .exec(retrying(Set.of(429, 503), http("sign up").post("/api/fans")
                         .body(StringBody("{\"email\":\"#{email}\",\"password\":\"load-test-password\",\"displayName\":\"Load fan\"}"))
                         , status().in(201, 429), jmesPath("token").optional().saveAs("fanToken")))
                 .exitHereIf(s -> !s.contains("fanToken"));
