@@ -93,8 +93,9 @@ public final class Grid implements AutoCloseable {
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members().isEmpty()
-                ? java.util.List.of("127.0.0.1") : settings.members());
+        // No members listed means alone: no join at all, so two local stacks (or a stack and a test) on one host
+        // never merge into one cluster by finding each other on 127.0.0.1:5701+, and start-up skips the join wait.
+        join.getTcpIpConfig().setEnabled(!settings.members().isEmpty()).setMembers(settings.members());
         config.getNetworkConfig().getInterfaces().setEnabled(false);
         // Stock stripes are changed in place by entry processors: OBJECT format skips a deserialise/serialise per
         // hold, and the backups replay the processor rather than receive the whole stripe.
