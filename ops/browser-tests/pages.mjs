@@ -154,6 +154,44 @@ const scenarios = {
       (m) => m.get(pair[0]) === 'S' && m.get(pair[1]) === 'S', 'both seats S'));
   },
 
+  /**
+   * (5) Phone, slow network: the queue statuses that arrive while the seat form loads must not rebuild it under the
+   * fan's fingers (they once did: a later build reset the category and the picked seats).
+   */
+  async slowNetworkKeepsTheFansPicks(t) {
+    const page = await t.page(PHONE);
+    // Every read of the event after the journey's first one is slower than the last (2.5 s, 5 s, ...): a second
+    // build of the seat form, if the page started one, would finish well after the first.
+    let reads = 0;
+    let slowInFlight = 0;
+    await page.route(`${EDGE}/api/events/${EVENT}`, async (route) => {
+      reads += 1;
+      const delayMs = 2500 * (reads - 1);
+      if (delayMs) {
+        slowInFlight += 1;
+        await new Promise((r) => { setTimeout(r, delayMs); });
+        slowInFlight -= 1;
+      }
+      await route.continue().catch(() => {});
+    });
+    await page.goto(`${EDGE}/`);
+    await signUpAndGetATurn(page, t);
+    const seat = await t.step('the fan picks "Seated" and a seat as soon as the form shows', async () => {
+      await page.locator('#category').selectOption('seated');
+      const first = page.locator('details.seat-section[open] input:not([disabled])').first();
+      await first.tap();
+      return first.getAttribute('value');
+    });
+    await t.step(`once every slow read has answered, "Seated" and ${seat} are still picked`, async () => {
+      await until(async () => slowInFlight, (n) => n === 0, 'slow event reads answered', STEP_MS);
+      const kept = await page.evaluate(() => ({ category: document.querySelector('#category').value,
+        picked: [...document.querySelectorAll('#seat-map input:checked')].map((i) => i.value) }));
+      if (kept.category !== 'seated' || kept.picked.join() !== seat) {
+        throw new Error(`the form was rebuilt: category ${kept.category}, picked [${kept.picked}] (event reads: ${reads})`);
+      }
+    });
+  },
+
   /** (4) Desktop: the operator signs in, sets rate, batch and cap, pauses and resumes, sees figures move. */
   async operatorControlsTheQueue(t) {
     const page = await t.page(DESKTOP);

@@ -75,6 +75,11 @@ class BrowserPagesTest {
     }
 
     @Test
+    void onASlowNetworkLateQueueStatusesDoNotResetTheFansPicks() {
+        scenario("slowNetworkKeepsTheFansPicks");
+    }
+
+    @Test
     void anOperatorSignsInSetsTheQueueAndWatchesLiveFigures() {
         scenario("operatorControlsTheQueue");
     }
