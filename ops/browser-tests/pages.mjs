@@ -58,7 +58,8 @@ const scenarios = {
         if (!(await page.evaluate(() => window.notReloaded === true))) throw new Error('the page reloaded');
       });
     } finally {
-      await operatorApi('POST', `/events/${EVENT}/queue/resume`, undefined, [200, 409]);
+      // Whatever happened, the other scenarios need the queue open (409: it already is).
+      await operatorApi('POST', `/events/${EVENT}/queue/resume`, undefined, [200, 409]).catch(() => {});
     }
     await holdStanding(page, t, 1);
     await t.step('the pay form shows the hold\'s countdown and the amount', async () => {
@@ -247,7 +248,6 @@ const scenarios = {
         await untilPage(page, () => figure('Sold').then((n) => n === before.sold + 1), 'Sold + 1');
         await untilPage(page, () => figure('Joined').then((n) => n >= before.joined + 1), 'Joined + 1');
       });
-    } finally {
       await t.step(`settings back to ${originalRate}/min, batch ${originalBatch}, no cap`, async () => {
         await card.getByLabel('Fans per minute').fill(String(originalRate));
         await card.getByLabel('Batch size').fill(String(originalBatch));
@@ -255,6 +255,11 @@ const scenarios = {
         await card.getByRole('button', { name: 'Apply' }).click();
         await card.locator('p.hint', { hasText: 'Now: 600 fans per minute, in batches of 10, no cap on shoppers.' }).waitFor();
       });
+    } finally {
+      // Whatever happened, the demo queue goes back to its own settings, open (a failure here must not hide the first).
+      await operatorApi('PUT', `/events/${EVENT}/queue/settings`,
+        { ratePerMinute: originalRate, batchSize: originalBatch, activeCap: 0 }).catch(() => {});
+      await operatorApi('POST', `/events/${EVENT}/queue/resume`, undefined, [200, 409]).catch(() => {});
     }
   },
 };
