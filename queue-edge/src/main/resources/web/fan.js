@@ -443,7 +443,19 @@ function renderSteps() {
 }
 
 // ---- seats ----
-async function showHoldForm() {
+let holdFormLoading = null; // the showHoldForm() under way, if any
+
+/**
+ * Shows the seat form with fresh stock. Calls while one is under way join it: several statuses (the join's answer,
+ * the first poll, the stream) often arrive while the form is still loading, and a second build finishing later would
+ * reset the category and seats the fan has meanwhile picked.
+ */
+function showHoldForm() {
+  if (!holdFormLoading) holdFormLoading = buildHoldForm().finally(() => { holdFormLoading = null; });
+  return holdFormLoading;
+}
+
+async function buildHoldForm() {
   const form = $('#hold-form');
   clearError($('#hold-error'), form);
   try {

@@ -16,7 +16,7 @@ const ACTIONS = [
 let credentials = null;     // {user, auth}
 let events = [];
 const cards = new Map();    // eventId -> {root, refs...}
-const knownSettings = new Map(); // eventId -> {ratePerMinute, batchSize}, as last answered by the API
+const knownSettings = new Map(); // eventId -> {ratePerMinute, batchSize, activeCap}, as last answered by the API
 let timer = null;
 let ticks = 0;
 let refreshing = false;
@@ -155,14 +155,18 @@ function buildCard(e) {
   const current = h('p', { class: 'hint', style: 'margin:0 0 10px' });
   const rateId = `rate-${e.eventId}`;
   const batchId = `batch-${e.eventId}`;
+  const capId = `cap-${e.eventId}`;
   const settingsForm = h('form', { novalidate: true, 'aria-label': `Queue settings for ${e.name}` },
-    h('h4', { style: 'margin:18px 0 4px' }, 'Admission rate'),
+    h('h4', { style: 'margin:18px 0 4px' }, 'Admission settings'),
     current,
     h('div', { class: 'row' },
       h('div', { class: 'field' }, h('label', { for: rateId }, 'Fans per minute'),
         h('input', { id: rateId, name: 'ratePerMinute', type: 'number', min: 1, max: 1000000, required: true })),
       h('div', { class: 'field' }, h('label', { for: batchId }, 'Batch size'),
-        h('input', { id: batchId, name: 'batchSize', type: 'number', min: 1, max: 10000, required: true }))),
+        h('input', { id: batchId, name: 'batchSize', type: 'number', min: 1, max: 10000, required: true })),
+      h('div', { class: 'field' }, h('label', { for: capId }, 'Shopper cap'),
+        h('input', { id: capId, name: 'activeCap', type: 'number', min: 0, max: 10000000, 'aria-describedby': `${capId}-hint` }),
+        h('span', { class: 'hint', id: `${capId}-hint` }, 'Most shopping at once; 0 = none.'))),
     h('button', { type: 'submit', class: 'btn small' }, 'Apply'));
   const card = {
     root: h('article', { class: 'card', 'aria-labelledby': `t-${e.eventId}` },
@@ -212,12 +216,14 @@ function updateFigures(card, f) {
 function renderSettings(card) {
   const s = knownSettings.get(card.event.eventId);
   card.current.textContent = s
-    ? `Now: ${count(s.ratePerMinute)} fans per minute, in batches of ${count(s.batchSize)}.`
+    ? `Now: ${count(s.ratePerMinute)} fans per minute, in batches of ${count(s.batchSize)}, ${
+      s.activeCap ? `at most ${count(s.activeCap)} shopping at once` : 'no cap on shoppers'}.`
     : 'The figures do not include the current rate; it shows here after you change it or the queue.';
   if (s) {
-    const [rate, batch] = card.settingsForm.querySelectorAll('input');
+    const [rate, batch, cap] = card.settingsForm.querySelectorAll('input');
     if (document.activeElement !== rate && !rate.value) rate.value = s.ratePerMinute;
     if (document.activeElement !== batch && !batch.value) batch.value = s.batchSize;
+    if (document.activeElement !== cap && !cap.value) cap.value = s.activeCap;
   }
 }
 
@@ -228,7 +234,7 @@ async function queueAction(e, action) {
   card.buttons.forEach((b) => { b.disabled = true; });
   try {
     const q = await op(`/events/${encodeURIComponent(e.eventId)}/queue/${action}`, { method: 'POST' });
-    knownSettings.set(e.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize });
+    knownSettings.set(e.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize, activeCap: q.activeCap });
     renderSettings(card);
     announce(announcer(), `${e.name}: queue is now ${STATUS_LABEL[q.status] || q.status}.`);
   } catch (err) {
@@ -242,8 +248,9 @@ async function applySettings(ev, card) {
   ev.preventDefault();
   const form = ev.currentTarget;
   clearError(card.actionError, form);
-  const [rate, batch] = form.querySelectorAll('input');
+  const [rate, batch, cap] = form.querySelectorAll('input');
   const body = { ratePerMinute: Number(rate.value), batchSize: Number(batch.value) };
+  if (cap.value.trim()) body.activeCap = Number(cap.value);
   if (!rate.value || !batch.value) {
     showError(card.actionError, new Error('Give both the fans per minute and the batch size.'));
     return;
@@ -251,9 +258,10 @@ async function applySettings(ev, card) {
   try {
     const q = await busy(form, 'Applying…', () => op(`/events/${encodeURIComponent(card.event.eventId)}/queue/settings`,
       { method: 'PUT', body }));
-    knownSettings.set(card.event.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize });
+    knownSettings.set(card.event.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize, activeCap: q.activeCap });
     renderSettings(card);
-    announce(announcer(), `${card.event.name}: ${count(q.ratePerMinute)} fans per minute, batches of ${count(q.batchSize)}.`);
+    announce(announcer(), `${card.event.name}: ${count(q.ratePerMinute)} fans per minute, batches of ${count(q.batchSize)}, ${
+      q.activeCap ? `at most ${count(q.activeCap)} shopping at once` : 'no cap on shoppers'}.`);
   } catch (err) {
     if (!rejected(err)) showError(card.actionError, err, form);
   }
@@ -338,7 +346,8 @@ async function createEvent(ev) {
   try {
     const created = await busy(form, 'Creating…', () => op('/events', { method: 'POST', body }));
     if (created.queue) {
-      knownSettings.set(created.eventId, { ratePerMinute: created.queue.ratePerMinute, batchSize: created.queue.batchSize });
+      knownSettings.set(created.eventId, { ratePerMinute: created.queue.ratePerMinute, batchSize: created.queue.batchSize,
+        activeCap: created.queue.activeCap });
     }
     form.reset();
     $('#categories').replaceChildren();
