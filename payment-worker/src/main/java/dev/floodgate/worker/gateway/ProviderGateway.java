@@ -187,67 +187,26 @@ public final class ProviderGateway {
     }
 
     private RefundResult refundAttempt(RefundCommand command, int attempt) {
-        int status;
-        String body;
-        try (HttpClientResponse res = client.post("/v1/refunds")
-                .header(IDEMPOTENCY_KEY, command.idempotencyKey())
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.ACCEPT, "application/json")
-                .submit(Json.write(command.body()))) {
-            status = res.status().code();
-            body = res.entity().hasEntity() ? res.as(String.class) : "";
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "provider refund attempt " + attempt + " for "
-                    + command.idempotencyKey() + " failed: " + e);
-            throw new RetryableFailure(rootMessage(e), e);
-        }
-        if (status == 200 || status == 201) {
-            ProviderRefund refund;
-            try {
-                refund = LENIENT.readValue(body, ProviderRefund.class);
-            } catch (IOException e) {
-                throw new RetryableFailure("unreadable refund in HTTP " + status, e);
-            }
+        Answer answer = post("/v1/refunds", command.idempotencyKey(), command.body(), attempt, "refund");
+        if (answer.status() == 200 || answer.status() == 201) {
+            ProviderRefund refund = answer.read(ProviderRefund.class, "refund");
             if (refund.id() == null || !ProviderRefund.SUCCEEDED.equals(refund.status())) {
                 // A refund still pending at the provider (real processors have those) is asked about again later.
                 throw new RetryableFailure("refund without an id or not succeeded (" + refund.status() + ") in HTTP "
-                        + status, null);
+                        + answer.status(), null);
             }
             return new RefundResult.Succeeded(refund.id(), attempt);
         }
-        if (status == 408 || status == 409 || status == 429 || status >= 500) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "provider refund attempt " + attempt + " for "
-                    + command.idempotencyKey() + " answered HTTP " + status);
-            throw new RetryableFailure("HTTP " + status, null);
-        }
-        return new RefundResult.Rejected(status, "HTTP " + status + ": " + reason(body), attempt);
+        return new RefundResult.Rejected(answer.status(), "HTTP " + answer.status() + ": " + reason(answer.body()),
+                attempt);
     }
 
     private ChargeResult attempt(ChargeCommand command, int attempt) {
-        int status;
-        String body;
-        try (HttpClientResponse res = client.post("/v1/charges")
-                .header(IDEMPOTENCY_KEY, command.idempotencyKey())
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.ACCEPT, "application/json")
-                .submit(Json.write(command.body()))) {
-            status = res.status().code();
-            body = res.entity().hasEntity() ? res.as(String.class) : "";
-        } catch (RuntimeException e) {
-            // Connection refused or reset, read timeout, broken stream: nothing was learnt.
-            LOG.log(System.Logger.Level.DEBUG, () -> "provider attempt " + attempt + " for "
-                    + command.idempotencyKey() + " failed: " + e);
-            throw new RetryableFailure(rootMessage(e), e);
-        }
-        if (status == 200 || status == 201) {
-            ProviderCharge charge;
-            try {
-                charge = LENIENT.readValue(body, ProviderCharge.class);
-            } catch (IOException e) {
-                throw new RetryableFailure("unreadable charge in HTTP " + status, e);
-            }
+        Answer answer = post("/v1/charges", command.idempotencyKey(), command.body(), attempt, "charge");
+        if (answer.status() == 200 || answer.status() == 201) {
+            ProviderCharge charge = answer.read(ProviderCharge.class, "charge");
             if (charge.id() == null) {
-                throw new RetryableFailure("a charge without an id in HTTP " + status, null);
+                throw new RetryableFailure("a charge without an id in HTTP " + answer.status(), null);
             }
             return switch (charge.status() == null ? "" : charge.status()) {
                 case ProviderCharge.SUCCEEDED -> new ChargeResult.Succeeded(charge.id(), attempt);
@@ -256,12 +215,46 @@ public final class ProviderGateway {
                 default -> throw new RetryableFailure("unknown charge status " + charge.status(), null);
             };
         }
+        return new ChargeResult.Rejected(answer.status(), "HTTP " + answer.status() + ": " + reason(answer.body()),
+                attempt);
+    }
+
+    /** A provider answer that is neither a transport failure nor a retryable status. */
+    private record Answer(int status, String body) {
+        <T> T read(Class<T> type, String what) {
+            try {
+                return LENIENT.readValue(body, type);
+            } catch (IOException e) {
+                throw new RetryableFailure("unreadable " + what + " in HTTP " + status, e);
+            }
+        }
+    }
+
+    /**
+     * One idempotent POST to the provider. Transport failures (connection refused or reset, read timeout, broken
+     * stream: nothing was learnt) and 408/409/429/5xx answers are retryable; anything else is answered.
+     */
+    private Answer post(String path, String idempotencyKey, Object body, int attempt, String what) {
+        int status;
+        String text;
+        try (HttpClientResponse res = client.post(path)
+                .header(IDEMPOTENCY_KEY, idempotencyKey)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.ACCEPT, "application/json")
+                .submit(Json.write(body))) {
+            status = res.status().code();
+            text = res.entity().hasEntity() ? res.as(String.class) : "";
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "provider " + what + " attempt " + attempt + " for "
+                    + idempotencyKey + " failed: " + e);
+            throw new RetryableFailure(rootMessage(e), e);
+        }
         if (status == 408 || status == 409 || status == 429 || status >= 500) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "provider attempt " + attempt + " for "
-                    + command.idempotencyKey() + " answered HTTP " + status);
+            LOG.log(System.Logger.Level.DEBUG, () -> "provider " + what + " attempt " + attempt + " for "
+                    + idempotencyKey + " answered HTTP " + status);
             throw new RetryableFailure("HTTP " + status, null);
         }
-        return new ChargeResult.Rejected(status, "HTTP " + status + ": " + reason(body), attempt);
+        return new Answer(status, text);
     }
 
     /** The first error message of our error body, or the start of whatever came. */
