@@ -332,7 +332,16 @@ public final class PostgresServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
             p.getOutputStream().close();
-            if (!ProcessSupport.awaitExit(p.toHandle(), Duration.ofMinutes(2)) || p.exitValue() != 0) {
+            // Process.waitFor, not the handle's onExit: the handle can report the exit before the Process has
+            // reaped its status, and exitValue() then throws "process hasn't exited" (seen under load).
+            boolean exited;
+            try {
+                exited = p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exited = false;
+            }
+            if (!exited || p.exitValue() != 0) {
                 ProcessSupport.killTree(p.toHandle());
                 throw new IOException("initdb failed for " + dataDir);
             }
