@@ -321,7 +321,13 @@ public final class Inventory {
             }
             if (borrow(eventId, categoryId, stripes, home, quantity - taken.available()) == 0) {
                 // Every other stripe had nothing to lend when asked; loans from elsewhere may have landed since.
-                return stock.executeOnKey(homeKey, take).result();
+                HoldResult last = stock.executeOnKey(homeKey, take).result();
+                // Units in transit between two other stripes were invisible to every donor just now. Sold out must
+                // be exact, so while the category still has enough (in transit counts), go round again.
+                if (last.outcome() != HoldResult.Outcome.NOT_ENOUGH_STOCK
+                        || counters(eventId, categoryId).available() < quantity) {
+                    return last;
+                }
             }
         }
         return HoldResult.of(HoldResult.Outcome.NOT_ENOUGH_STOCK);
