@@ -2,6 +2,7 @@ package dev.floodgate.runtime;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.floodgate.contracts.error.ApiException;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -11,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 
 /**
@@ -75,6 +77,24 @@ public final class Database {
                 }
             }
         };
+    }
+
+    /**
+     * Whether the pool's wait for a connection ran out while every connection was in use, with no failure to reach
+     * PostgreSQL behind it: overload (a spike), not an outage. HikariCP then throws without a cause; when PostgreSQL
+     * cannot be reached the cause is the connection failure.
+     */
+    public static boolean isBusy(SQLException e) {
+        return e instanceof SQLTransientConnectionException && e.getCause() == null;
+    }
+
+    /**
+     * The 503 for a failure {@link #isUnavailable} accepts: "busy" when the pool was only exhausted, else
+     * {@code unreachableMessage}. Both carry Retry-After.
+     */
+    public static ApiException unavailable(SQLException e, String unreachableMessage) {
+        return ApiException.unavailable(isBusy(e)
+                ? "too many requests at once right now, try again shortly" : unreachableMessage);
     }
 
     /** Whether a failure means "the database is not reachable now" (answer 503) rather than a bug. */

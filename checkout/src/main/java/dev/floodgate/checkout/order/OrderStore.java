@@ -1,6 +1,5 @@
 package dev.floodgate.checkout.order;
 
-import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.contracts.order.OrderStatus;
 import dev.floodgate.contracts.payment.PaymentRequest;
@@ -173,7 +172,7 @@ public final class OrderStore {
     /** An unreachable database is a 503 the client may retry; anything else is a real failure. */
     static RuntimeException failure(SQLException e) {
         if (Database.isUnavailable(e)) {
-            return ApiException.unavailable("orders are unavailable right now, retry shortly");
+            return Database.unavailable(e, "orders are unavailable right now, retry shortly");
         }
         return new IllegalStateException("order store failure", e);
     }

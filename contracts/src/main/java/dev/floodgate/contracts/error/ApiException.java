@@ -53,8 +53,9 @@ public class ApiException extends RuntimeException {
         return of(409, message);
     }
 
+    /** A 503 the client may retry: with {@code Retry-After: 1} so clients back off instead of hammering. */
     public static ApiException unavailable(String message) {
-        return of(503, message);
+        return new ApiException(503, List.of(ApiError.of(message)), 1L);
     }
 
     public static ApiException tooManyRequests(String message, long retryAfterSeconds) {

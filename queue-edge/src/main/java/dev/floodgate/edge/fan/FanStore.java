@@ -1,6 +1,5 @@
 package dev.floodgate.edge.fan;
 
-import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.runtime.Database;
 
 import javax.sql.DataSource;
@@ -60,7 +59,7 @@ public final class FanStore {
 
     private static RuntimeException failure(SQLException e) {
         if (Database.isUnavailable(e)) {
-            return ApiException.unavailable("the database is not reachable, try again shortly");
+            return Database.unavailable(e, "the database is not reachable, try again shortly");
         }
         return new IllegalStateException("fan store failed", e);
     }
