@@ -1,6 +1,5 @@
 package dev.floodgate.edge.token;
 
-import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.runtime.Database;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkEC;
@@ -119,7 +118,7 @@ public final class SigningKeys {
             return new SigningKeys(currentKid, current, publicKeys, kids);
         } catch (SQLException e) {
             if (Database.isUnavailable(e)) {
-                throw ApiException.unavailable("the database is not reachable");
+                throw Database.unavailable(e, "the database is not reachable");
             }
             throw new IllegalStateException("cannot load signing keys", e);
         } catch (GeneralSecurityException e) {
@@ -157,7 +156,7 @@ public final class SigningKeys {
             }
         } catch (SQLException e) {
             if (Database.isUnavailable(e)) {
-                throw ApiException.unavailable("the database is not reachable");
+                throw Database.unavailable(e, "the database is not reachable");
             }
             throw new IllegalStateException("cannot rotate signing keys", e);
         }
