@@ -9,7 +9,6 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.floodgate.grid.catalog.Catalog;
-import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.HoldExpiry;
 import dev.floodgate.grid.inventory.GridSerializers;
 import dev.floodgate.grid.inventory.Inventory;
@@ -102,8 +101,6 @@ public final class Grid implements AutoCloseable {
         config.addMapConfig(new MapConfig(Inventory.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(Catalog.MAP).setBackupCount(settings.backupCount()));
-        config.addMapConfig(new MapConfig(FanHolds.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setBackupCount(settings.backupCount()));
         // Queue state is advanced in place by an entry processor on every status read, so OBJECT format as well.
         config.addMapConfig(new MapConfig(QueueState.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(settings.backupCount()));

@@ -177,6 +177,113 @@ class StripingTest {
         }
     }
 
+    private static String newTwoCategoryEvent(int maxPerFan) {
+        String eventId = "ev-" + UUID.randomUUID().toString().substring(0, 8);
+        EventInfo event = new EventInfo(eventId, "Two", 0, maxPerFan, TTL.toMillis(), List.of(
+                new CategoryInfo("ga", "General", 400, 5000, "EUR", 8),
+                new CategoryInfo("balcony", "Balcony", 400, 7000, "EUR", 4)));
+        grid.catalog().add(event);
+        inventory.stock(event);
+        return eventId;
+    }
+
+    @Test
+    void theLimitHoldsAcrossCategoriesWhenOneFanRacesForBoth() throws Exception {
+        // "ga" holds are one step on the fan's home stripe, "balcony" holds reserve there first: one limit for both.
+        for (int round = 0; round < 5; round++) {
+            String ev = newTwoCategoryEvent(4);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HoldResult>> results = new ArrayList<>();
+            try {
+                for (int i = 0; i < 24; i++) {
+                    String category = i % 2 == 0 ? "ga" : "balcony";
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        return inventory.hold(ev, category, "greedy-fan", UUID.randomUUID().toString(), 1, TTL);
+                    }));
+                }
+                go.countDown();
+                int units = 0;
+                for (Future<HoldResult> f : results) {
+                    HoldResult r = f.get();
+                    if (r.done()) {
+                        units += r.hold().quantity();
+                    } else {
+                        assertThat(r.outcome()).isEqualTo(HoldResult.Outcome.LIMIT_REACHED);
+                    }
+                }
+                assertThat(units).isEqualTo(4);
+                assertThat(inventory.audit(ev, "ga").held() + inventory.audit(ev, "balcony").held()).isEqualTo(4);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aHoldOfAnotherCategoryInCheckoutKeepsCountingPastItsHoldTimeUntilItsOrderEnds() {
+        String ev = newTwoCategoryEvent(4);
+        HoldResult balcony = inventory.hold(ev, "balcony", "fan-1", "r1", 3, TTL);
+        assertThat(inventory.markInCheckout(ev, balcony.hold().holdId(), "fan-1", "order-1", TTL.multipliedBy(3))
+                .done()).isTrue();
+        clock.advance(TTL.plusSeconds(1));
+        grid.expiry().orElseThrow().sweep();
+        assertThat(inventory.hold(ev, "ga", "fan-1", "r2", 2, TTL).outcome())
+                .isEqualTo(HoldResult.Outcome.LIMIT_REACHED);
+        assertThat(inventory.releaseForOrder(ev, balcony.hold().holdId(), "order-1").done()).isTrue();
+        assertThat(inventory.hold(ev, "ga", "fan-1", "r2", 4, TTL).done()).isTrue();
+    }
+
+    @Test
+    void aFansRecordsTravelWithTheirHomeStripeWhenItIsCopied() {
+        // IMap.get serialises the stripe and reads it back, as a migration or a new backup replica does.
+        String ev = newTwoCategoryEvent(4);
+        EventInfo event = grid.catalog().find(ev).orElseThrow();
+        HoldResult ga = inventory.hold(ev, "ga", "fan-1", "r1", 1, TTL);
+        HoldResult balcony = inventory.hold(ev, "balcony", "fan-1", "r2", 2, TTL);
+        IMap<StockKey, Stripe> stock = grid.hazelcast().getMap(Inventory.MAP);
+        Stripe copy = stock.get(Inventory.homeKey(event, "fan-1"));
+        assertThat(copy.fanHolds("fan-1").entries()).extracting(e -> e.holdId(), e -> e.quantity())
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(ga.hold().holdId(), 1),
+                        org.assertj.core.groups.Tuple.tuple(balcony.hold().holdId(), 2));
+    }
+
+    @Test
+    void fansRecordsLiveInTheMostStripedCategoryNotInASmallFirstOne() {
+        // A one-stripe VIP category listed first must not become every hold's hot key.
+        String ev = "ev-" + UUID.randomUUID().toString().substring(0, 8);
+        grid.catalog().add(new EventInfo(ev, "VIP first", 0, 4, TTL.toMillis(), List.of(
+                new CategoryInfo("vip", "VIP", 20, 9000, "EUR"),
+                new CategoryInfo("ga", "General", 10_000, 5000, "EUR"))));
+        EventInfo event = grid.catalog().find(ev).orElseThrow();
+        inventory.stock(event);
+        java.util.Set<StockKey> homes = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            homes.add(Inventory.homeKey(event, "fan-" + i));
+        }
+        assertThat(homes).extracting(StockKey::categoryId).containsOnly("ga");
+        assertThat(homes).hasSize(8);
+        assertThat(inventory.hold(ev, "vip", "fan-1", "r1", 3, TTL).done()).isTrue();
+        assertThat(inventory.hold(ev, "ga", "fan-1", "r2", 2, TTL).outcome())
+                .isEqualTo(HoldResult.Outcome.LIMIT_REACHED);
+        assertThat(inventory.hold(ev, "ga", "fan-1", "r3", 1, TTL).done()).isTrue();
+    }
+
+    @Test
+    void theSweepDropsTheRecordsOfHoldsWhoseTimeHasPassed() {
+        String ev = newTwoCategoryEvent(4);
+        EventInfo event = grid.catalog().find(ev).orElseThrow();
+        inventory.hold(ev, "ga", "fan-1", "r1", 1, TTL);
+        inventory.hold(ev, "balcony", "fan-1", "r2", 2, TTL);
+        clock.advance(TTL.plusSeconds(1));
+        grid.expiry().orElseThrow().sweep();
+        IMap<StockKey, Stripe> stock = grid.hazelcast().getMap(Inventory.MAP);
+        assertThat(stock.get(Inventory.homeKey(event, "fan-1")).fanHolds("fan-1")).isNull();
+        assertThat(inventory.audit(ev, "ga").available()).isEqualTo(400);
+        assertThat(inventory.audit(ev, "balcony").available()).isEqualTo(400);
+    }
+
     @Test
     void releasedOrExpiredHoldsNoLongerCountAgainstTheFan() {
         String ev = newEvent(100, 8, 4);

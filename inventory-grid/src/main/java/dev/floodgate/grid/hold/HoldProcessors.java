@@ -80,18 +80,59 @@ public final class HoldProcessors {
         public Taken process(Map.Entry<StockKey, Stripe> entry) {
             Stripe stripe = entry.getValue();
             if (stripe == null) {
-                return new Taken(HoldResult.of(HoldResult.Outcome.NOT_FOUND), 0);
+                return new Taken(HoldResult.of(HoldResult.Outcome.NOT_FOUND), 0, false);
             }
             HoldResult result = stripe.take(holdId, fanId, quantity, expiresAtMillis);
             if (result.done()) {
                 entry.setValue(stripe);
             }
-            return new Taken(result, stripe.available());
+            return Taken.of(result, stripe.available(), asked(entry.getKey(), holdId, fanId, quantity, expiresAtMillis));
         }
     }
 
-    /** What {@link Take} did, and the units the stripe has available after it. */
-    public record Taken(HoldResult result, int available) {
+    /**
+     * A hold on the fan's home stripe: the fan's record and the units in one step ({@link Stripe#takeAtHome}), also
+     * answering what the stripe had available (for borrowing, as {@link Take}).
+     */
+    public record TakeAtHome(String requestId, String holdId, String fanId, int quantity, int maxPerFan,
+                             long nowMillis, long expiresAtMillis) implements EntryProcessor<StockKey, Stripe, Taken> {
+        @Override
+        public Taken process(Map.Entry<StockKey, Stripe> entry) {
+            Stripe stripe = entry.getValue();
+            if (stripe == null) {
+                return new Taken(HoldResult.of(HoldResult.Outcome.NOT_FOUND), 0, false);
+            }
+            HoldResult result = stripe.takeAtHome(requestId, holdId, fanId, quantity, maxPerFan, nowMillis,
+                    expiresAtMillis);
+            if (result.done()) {
+                entry.setValue(stripe);
+            }
+            return Taken.of(result, stripe.available(), asked(entry.getKey(), holdId, fanId, quantity, expiresAtMillis));
+        }
+    }
+
+    /** The fresh hold a take of these inputs makes on that stripe. */
+    public static Hold asked(StockKey key, String holdId, String fanId, int quantity, long expiresAtMillis) {
+        return new Hold(holdId, key.eventId(), key.categoryId(), fanId, quantity, HoldStatus.HELD, null,
+                expiresAtMillis);
+    }
+
+    /**
+     * What {@link Take} or {@link TakeAtHome} did, and the units the stripe has available after it. When
+     * {@code asAsked}, the take made exactly the hold its caller asked for ({@link #asked}); that hold is then not
+     * sent back, the caller has it (this answer is on the path of every hold, so it is kept small).
+     */
+    public record Taken(HoldResult result, int available, boolean asAsked) {
+        static Taken of(HoldResult result, int available, Hold asked) {
+            return result.done() && asked.equals(result.hold())
+                    ? new Taken(HoldResult.of(HoldResult.Outcome.DONE), available, true)
+                    : new Taken(result, available, false);
+        }
+
+        /** The result, with the caller's own copy of the hold when the take made exactly that one. */
+        public HoldResult resultFor(Hold asked) {
+            return asAsked ? HoldResult.done(asked) : result;
+        }
     }
 
     /** On the donor: lends up to {@code want} units to stripe {@code receiver} (see {@link Stripe#lend}). */
@@ -187,7 +228,7 @@ public final class HoldProcessors {
                 return 0;
             }
             int returned = stripe.expire(nowMillis);
-            if (returned > 0) {
+            if (stripe.pruneRecords(nowMillis) | returned > 0) {
                 entry.setValue(stripe);
             }
             return returned;
@@ -206,7 +247,7 @@ public final class HoldProcessors {
                 return new Swept(0, new int[0]);
             }
             int returned = stripe.expire(nowMillis);
-            if (returned > 0) {
+            if (stripe.pruneRecords(nowMillis) | returned > 0) {
                 entry.setValue(stripe);
             }
             return new Swept(returned, stripe.pendingReceivers().stream().mapToInt(Integer::intValue).toArray());

@@ -33,19 +33,21 @@ public final class GridSerializers {
     public static void register(CompactSerializationConfig config) {
         QueueSerializers.register(config);
         config.addSerializer(new HoldSerializer());
+        config.addSerializer(new StockKeySerializer());
+        config.addSerializer(new TakenSerializer());
         config.addSerializer(new StripeSerializer());
         config.addSerializer(new CategorySerializer());
         config.addSerializer(new EventSerializer());
-        config.setClasses(StockKey.class, HoldResult.class,
+        config.setClasses(HoldResult.class,
                 HoldProcessors.TakeHold.class, HoldProcessors.ReleaseHold.class, HoldProcessors.MarkInCheckout.class,
                 HoldProcessors.MarkSold.class, HoldProcessors.ReleaseForOrder.class, HoldProcessors.ExpireHolds.class,
                 HoldProcessors.InitStripe.class, HoldProcessors.ReadHold.class, HoldProcessors.ReadCounters.class,
-                StockCounters.class, HoldProcessors.Take.class, HoldProcessors.Taken.class, HoldProcessors.Lend.class,
+                StockCounters.class, HoldProcessors.Take.class, HoldProcessors.Lend.class,
                 HoldProcessors.ReadLoans.class, HoldProcessors.Receive.class, HoldProcessors.Settle.class,
                 HoldProcessors.AddCapacity.class, HoldProcessors.RemoveCapacity.class, HoldProcessors.Sweep.class,
                 HoldProcessors.Swept.class, HoldProcessors.ReadHolds.class, HoldProcessors.HoldList.class,
                 HoldProcessors.ReadInFlight.class, HoldProcessors.RestoreStripe.class, Lent.class,
-                FanHolds.class, FanHolds.Key.class, FanHolds.Entry.class, FanHolds.Reservation.class,
+                FanHolds.class, FanHolds.Entry.class, FanHolds.Reservation.class,
                 FanHolds.Reserve.class, FanHolds.Ensure.class, FanHolds.Forget.class, FanHolds.Extend.class,
                 FanHolds.Find.class,
                 HoldProcessors.TakeSeats.class, HoldProcessors.InitSeats.class, HoldProcessors.ReadSeats.class,
@@ -90,6 +92,62 @@ public final class GridSerializers {
         }
     }
 
+    /** Stripe keys are hashed and compared on every grid call: written by hand, no reflection. */
+    static final class StockKeySerializer implements CompactSerializer<StockKey> {
+        @Override
+        public StockKey read(CompactReader in) {
+            return new StockKey(in.readString("eventId"), in.readString("categoryId"), in.readInt32("stripe"));
+        }
+
+        @Override
+        public void write(CompactWriter out, StockKey key) {
+            out.writeString("eventId", key.eventId());
+            out.writeString("categoryId", key.categoryId());
+            out.writeInt32("stripe", key.stripe());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "floodgate.StockKey";
+        }
+
+        @Override
+        public Class<StockKey> getCompactClass() {
+            return StockKey.class;
+        }
+    }
+
+    /** The answer to every hold: written by hand, and without the hold when the caller already has it. */
+    static final class TakenSerializer implements CompactSerializer<HoldProcessors.Taken> {
+        private static final HoldResult.Outcome[] OUTCOMES = HoldResult.Outcome.values();
+
+        @Override
+        public HoldProcessors.Taken read(CompactReader in) {
+            HoldResult result = new HoldResult(OUTCOMES[in.readInt8("outcome")], in.readCompact("hold"),
+                    in.readArrayOfString("seats"));
+            return new HoldProcessors.Taken(result, in.readInt32("available"), in.readBoolean("asAsked"));
+        }
+
+        @Override
+        public void write(CompactWriter out, HoldProcessors.Taken taken) {
+            out.writeInt8("outcome", (byte) taken.result().outcome().ordinal());
+            out.writeCompact("hold", taken.result().hold());
+            out.writeArrayOfString("seats", taken.result().seats());
+            out.writeInt32("available", taken.available());
+            out.writeBoolean("asAsked", taken.asAsked());
+        }
+
+        @Override
+        public String getTypeName() {
+            return "floodgate.Taken";
+        }
+
+        @Override
+        public Class<HoldProcessors.Taken> getCompactClass() {
+            return HoldProcessors.Taken.class;
+        }
+    }
+
     static final class StripeSerializer implements CompactSerializer<Stripe> {
         @Override
         public Stripe read(CompactReader in) {
@@ -113,7 +171,48 @@ public final class GridSerializers {
                     readSeqs(in, "lentTo"), readSeqs(in, "appliedFrom"), recent,
                     in.getFieldKind("seatIds") == FieldKind.ARRAY_OF_STRING ? in.readArrayOfString("seatIds") : null,
                     in.getFieldKind("seatStates") == FieldKind.ARRAY_OF_INT8 ? in.readArrayOfInt8("seatStates")
-                            : null);
+                            : null,
+                    in.getFieldKind("fanIds") == FieldKind.ARRAY_OF_STRING ? readFans(in) : Map.of());
+        }
+
+        /** Fans' records, flattened: per fan its id and record count, then every record's fields in order. */
+        private static Map<String, FanHolds> readFans(CompactReader in) {
+            String[] fanIds = in.readArrayOfString("fanIds");
+            int[] counts = in.readArrayOfInt32("fanRecordCounts");
+            String[] requestIds = in.readArrayOfString("recordRequestIds");
+            String[] holdIds = in.readArrayOfString("recordHoldIds");
+            int[] quantities = in.readArrayOfInt32("recordQuantities");
+            long[] expiries = in.readArrayOfInt64("recordExpiresAtMillis");
+            Map<String, FanHolds> fans = new java.util.HashMap<>();
+            int r = 0;
+            for (int f = 0; f < fanIds.length; f++) {
+                FanHolds.Entry[] entries = new FanHolds.Entry[counts[f]];
+                for (int k = 0; k < entries.length; k++, r++) {
+                    entries[k] = new FanHolds.Entry(requestIds[r], holdIds[r], quantities[r], expiries[r]);
+                }
+                fans.put(fanIds[f], new FanHolds(entries));
+            }
+            return fans;
+        }
+
+        private static void writeFans(CompactWriter out, Map<String, FanHolds> fans) {
+            List<FanHolds.Entry> all = new java.util.ArrayList<>();
+            String[] fanIds = new String[fans.size()];
+            int[] counts = new int[fans.size()];
+            int f = 0;
+            for (Map.Entry<String, FanHolds> e : fans.entrySet()) {
+                fanIds[f] = e.getKey();
+                counts[f++] = e.getValue().entries().length;
+                all.addAll(List.of(e.getValue().entries()));
+            }
+            out.writeArrayOfString("fanIds", fanIds);
+            out.writeArrayOfInt32("fanRecordCounts", counts);
+            out.writeArrayOfString("recordRequestIds", all.stream().map(FanHolds.Entry::requestId)
+                    .toArray(String[]::new));
+            out.writeArrayOfString("recordHoldIds", all.stream().map(FanHolds.Entry::holdId).toArray(String[]::new));
+            out.writeArrayOfInt32("recordQuantities", all.stream().mapToInt(FanHolds.Entry::quantity).toArray());
+            out.writeArrayOfInt64("recordExpiresAtMillis",
+                    all.stream().mapToLong(FanHolds.Entry::expiresAtMillis).toArray());
         }
 
         private static Map<Integer, Long> readSeqs(CompactReader in, String name) {
@@ -152,6 +251,7 @@ public final class GridSerializers {
                     stripe.recentOps().values().stream().mapToLong(Long::longValue).toArray());
             out.writeArrayOfString("seatIds", stripe.seatIds());
             out.writeArrayOfInt8("seatStates", stripe.seatStates());
+            writeFans(out, stripe.fans());
         }
 
         @Override

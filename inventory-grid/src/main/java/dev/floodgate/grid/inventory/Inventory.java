@@ -32,9 +32,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * catalog). All changes go through entry processors ({@link HoldProcessors}, {@link FanHolds}); this class picks
  * the entries, passes the time in, and moves stock between stripes when one runs dry.
  *
- * <p>A hold always lives on its <em>home</em> stripe, picked from the fan and request id, so its id is the same on
- * every retry. When the home stripe is short, it borrows from the other stripes ({@link Stripe#lend}) and tries
- * again; a fan hears "not enough" only after every other stripe answered that it had nothing to lend.
+ * <p>Every fan has a <em>home stripe</em> in each event: one stripe of the event's most striped category, picked
+ * from the fan id ({@link #homeKey}). It keeps the fan's {@link FanHolds} records (per-fan limit, retries), so a
+ * hold of that category, taken on that stripe, is one entry processor. A hold elsewhere (another category, a seat section)
+ * reserves in the home stripe first, then takes the units on its own stripe, picked from the fan and request id.
+ * Either way a hold's id names its stripe and is the same on every retry. When that stripe is short, it borrows
+ * from the other stripes ({@link Stripe#lend}) and tries again; a fan hears "not enough" only after every other
+ * stripe answered that it had nothing to lend.
  */
 public final class Inventory {
     public static final String MAP = "floodgate-stock";
@@ -43,7 +47,6 @@ public final class Inventory {
     static final int MAX_ROUNDS = 8;
 
     private final IMap<StockKey, Stripe> stock;
-    private final IMap<FanHolds.Key, FanHolds> fans;
     private final Catalog catalog;
     private final Clock clock;
     /** Stripe counts and per-fan limits never change once an event is in the catalog: cached after one read. */
@@ -51,7 +54,6 @@ public final class Inventory {
 
     public Inventory(HazelcastInstance hz, Catalog catalog, Clock clock) {
         this.stock = hz.getMap(MAP);
-        this.fans = hz.getMap(FanHolds.MAP);
         this.catalog = catalog;
         this.clock = clock;
     }
@@ -104,13 +106,22 @@ public final class Inventory {
         int stripes = stripes(category);
         long now = clock.millis();
         long expiresAt = now + holdTtl.toMillis();
-        int home = Math.floorMod((fanId + '\n' + requestId).hashCode(), stripes);
-        String holdId = HoldId.forRequest(categoryId, home, fanId, requestId).toString();
+        StockKey homeKey = homeKey(event, fanId);
+        if (homeKey.categoryId().equals(categoryId)) {
+            // The fans' records live in this category: record and units in one step, borrowing if it is short.
+            String holdId = HoldId.forRequest(categoryId, homeKey.stripe(), fanId, requestId).toString();
+            return take(homeKey, stripes, quantity, new HoldProcessors.TakeAtHome(requestId, holdId, fanId, quantity,
+                    event.maxPerFan(), now, expiresAt), HoldProcessors.asked(homeKey, holdId, fanId, quantity, expiresAt));
+        }
+        int stripe = Math.floorMod((fanId + '\n' + requestId).hashCode(), stripes);
+        String holdId = HoldId.forRequest(categoryId, stripe, fanId, requestId).toString();
 
         // 1. The fan's record first: a crash after it leaves a record without a hold (harmless), never the reverse.
-        FanHolds.Key fan = new FanHolds.Key(eventId, fanId);
-        FanHolds.Reservation reservation = fans.executeOnKey(fan,
-                new FanHolds.Reserve(requestId, holdId, quantity, event.maxPerFan(), now, expiresAt));
+        FanHolds.Reservation reservation = stock.executeOnKey(homeKey,
+                new FanHolds.Reserve(fanId, requestId, holdId, quantity, event.maxPerFan(), now, expiresAt));
+        if (reservation == null) {
+            return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
+        }
         if (reservation.outcome() == FanHolds.Outcome.LIMIT_REACHED) {
             return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
         }
@@ -119,16 +130,50 @@ public final class Inventory {
             // The request id was used for a hold of another category (or seats): not this one.
             return HoldResult.of(HoldResult.Outcome.WRONG_STATE);
         }
-        // 2. The units, on the home stripe, borrowing from the others if it is short.
-        HoldResult result = take(eventId, categoryId, stripes, home, record.holdId(), fanId, record.quantity(),
-                record.expiresAtMillis());
-        // 3. A new record whose hold could not be taken goes; a retried request's record is put back if missing.
-        if (reservation.outcome() == FanHolds.Outcome.NEW && !result.done()) {
-            fans.executeOnKey(fan, new FanHolds.Forget(record.holdId(), now));
-        } else if (reservation.outcome() == FanHolds.Outcome.EXISTING && result.done()) {
-            fans.executeOnKey(fan, new FanHolds.Ensure(record, now));
-        }
+        // 2. The units, on the hold's stripe, borrowing from the others if it is short.
+        StockKey key = new StockKey(eventId, categoryId, stripe);
+        HoldResult result = take(key, stripes, record.quantity(), new HoldProcessors.Take(record.holdId(), fanId,
+                record.quantity(), record.expiresAtMillis()), HoldProcessors.asked(key, record.holdId(), fanId,
+                record.quantity(), record.expiresAtMillis()));
+        settleRecord(homeKey, fanId, reservation, result, now);
         return result;
+    }
+
+    /** Step 3 of a two-step hold: a new record whose hold could not be taken goes; a retry's is put back if missing. */
+    private void settleRecord(StockKey homeKey, String fanId, FanHolds.Reservation reservation, HoldResult result,
+                              long now) {
+        if (reservation.outcome() == FanHolds.Outcome.NEW && !result.done()) {
+            stock.executeOnKey(homeKey, new FanHolds.Forget(fanId, reservation.entry().holdId(), now));
+        } else if (reservation.outcome() == FanHolds.Outcome.EXISTING && result.done()) {
+            stock.executeOnKey(homeKey, new FanHolds.Ensure(fanId, reservation.entry(), now));
+        }
+    }
+
+    /**
+     * The fan's home stripe in the event: a stripe of the event's {@link #homeCategory}, from a hash of the fan id.
+     * Categories and their stripe counts never change once the event exists, so a fan's home never moves.
+     */
+    public static StockKey homeKey(EventInfo event, String fanId) {
+        CategoryInfo home = homeCategory(event);
+        int h = fanId.hashCode() * 0x9E3779B1;
+        return new StockKey(event.eventId(), home.categoryId(), Math.floorMod(h ^ (h >>> 16), stripes(home)));
+    }
+
+    /**
+     * Where fans' records live: the general-admission category with the most stripes (the first of those on a
+     * tie), else the seated one with the most sections. The most striped category is the big, hot one, whose holds
+     * are then one step; and the records of all fans spread over the most entries (a small category with one
+     * stripe would make its stripe every hold's hot key).
+     */
+    static CategoryInfo homeCategory(EventInfo event) {
+        CategoryInfo best = null;
+        for (CategoryInfo c : event.categories()) {
+            if (best == null || (best.seated() && !c.seated())
+                    || (best.seated() == c.seated() && stripes(c) > stripes(best))) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     // ---- seats -----------------------------------------------------------------------------------------------
@@ -167,9 +212,12 @@ public final class Inventory {
         long now = clock.millis();
         long expiresAt = now + holdTtl.toMillis();
         String holdId = HoldId.forRequest(categoryId, index, fanId, requestId).toString();
-        FanHolds.Key fan = new FanHolds.Key(eventId, fanId);
-        FanHolds.Reservation reservation = fans.executeOnKey(fan,
-                new FanHolds.Reserve(requestId, holdId, seats.size(), event.maxPerFan(), now, expiresAt));
+        StockKey homeKey = homeKey(event, fanId);
+        FanHolds.Reservation reservation = stock.executeOnKey(homeKey,
+                new FanHolds.Reserve(fanId, requestId, holdId, seats.size(), event.maxPerFan(), now, expiresAt));
+        if (reservation == null) {
+            return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
+        }
         if (reservation.outcome() == FanHolds.Outcome.LIMIT_REACHED) {
             return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
         }
@@ -180,11 +228,7 @@ public final class Inventory {
         }
         HoldResult result = stock.executeOnKey(new StockKey(eventId, categoryId, index),
                 new HoldProcessors.TakeSeats(holdId, fanId, seats.toArray(new String[0]), record.expiresAtMillis()));
-        if (reservation.outcome() == FanHolds.Outcome.NEW && !result.done()) {
-            fans.executeOnKey(fan, new FanHolds.Forget(holdId, now));
-        } else if (reservation.outcome() == FanHolds.Outcome.EXISTING && result.done()) {
-            fans.executeOnKey(fan, new FanHolds.Ensure(record, now));
-        }
+        settleRecord(homeKey, fanId, reservation, result, now);
         return result;
     }
 
@@ -199,8 +243,8 @@ public final class Inventory {
      */
     private HoldResult holdBestSeats(EventInfo event, CategoryInfo category, String fanId, String requestId,
                                      int quantity, Duration holdTtl) {
-        FanHolds.Entry earlier = fans.executeOnKey(new FanHolds.Key(event.eventId(), fanId),
-                new FanHolds.Find(requestId, clock.millis()));
+        FanHolds.Entry earlier = stock.executeOnKey(homeKey(event, fanId),
+                new FanHolds.Find(fanId, requestId, clock.millis()));
         if (earlier != null) {
             Optional<Hold> hold = find(event.eventId(), earlier.holdId());
             if (hold.isPresent() && hold.get().fanId().equals(fanId)) {
@@ -310,18 +354,20 @@ public final class Inventory {
         }
     }
 
-    private HoldResult take(String eventId, String categoryId, int stripes, int home, String holdId, String fanId,
-                            int quantity, long expiresAt) {
-        StockKey homeKey = new StockKey(eventId, categoryId, home);
-        HoldProcessors.Take take = new HoldProcessors.Take(holdId, fanId, quantity, expiresAt);
+    /** Runs {@code take} on stripe {@code homeKey}; while that stripe is short, borrows for it and runs it again. */
+    private HoldResult take(StockKey homeKey, int stripes, int quantity,
+                            com.hazelcast.map.EntryProcessor<StockKey, Stripe, HoldProcessors.Taken> take, Hold asked) {
+        String eventId = homeKey.eventId();
+        String categoryId = homeKey.categoryId();
+        int home = homeKey.stripe();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             HoldProcessors.Taken taken = stock.executeOnKey(homeKey, take);
             if (taken.result().outcome() != HoldResult.Outcome.NOT_ENOUGH_STOCK || stripes == 1) {
-                return taken.result();
+                return taken.resultFor(asked);
             }
             if (borrow(eventId, categoryId, stripes, home, quantity - taken.available()) == 0) {
                 // Every other stripe had nothing to lend when asked; loans from elsewhere may have landed since.
-                HoldResult last = stock.executeOnKey(homeKey, take).result();
+                HoldResult last = stock.executeOnKey(homeKey, take).resultFor(asked);
                 // Units in transit between two other stripes were invisible to every donor just now. Sold out must
                 // be exact, so while the category still has enough (in transit counts), go round again.
                 if (last.outcome() != HoldResult.Outcome.NOT_ENOUGH_STOCK
@@ -377,7 +423,7 @@ public final class Inventory {
     public HoldResult release(String eventId, String holdId, String fanId) {
         HoldResult result = on(eventId, holdId, new HoldProcessors.ReleaseHold(holdId, fanId));
         if (result.done()) {
-            fans.executeOnKey(new FanHolds.Key(eventId, fanId), new FanHolds.Forget(holdId, clock.millis()));
+            forgetRecord(eventId, fanId, holdId);
         }
         return result;
     }
@@ -389,9 +435,12 @@ public final class Inventory {
         if (key.isEmpty()) {
             return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
         }
-        // The fan's record is extended first, so it never ends before the hold it counts.
-        fans.executeOnKey(new FanHolds.Key(eventId, fanId),
-                new FanHolds.Extend(holdId, now + checkoutTtl.toMillis(), now));
+        // The fan's record is extended first, so it never ends before the hold it counts (on the home stripe itself,
+        // the hold's own step extends it).
+        StockKey homeKey = layout(eventId).map(e -> homeKey(e, fanId)).orElse(null);
+        if (homeKey != null && !homeKey.equals(key.get())) {
+            stock.executeOnKey(homeKey, new FanHolds.Extend(fanId, holdId, now + checkoutTtl.toMillis(), now));
+        }
         return stock.executeOnKey(key.get(), new HoldProcessors.MarkInCheckout(holdId, fanId, orderId, now,
                 now + checkoutTtl.toMillis()));
     }
@@ -410,8 +459,22 @@ public final class Inventory {
 
     private void forgetFor(String eventId, HoldResult result) {
         if (result.done() && result.hold() != null) {
-            fans.executeOnKey(new FanHolds.Key(eventId, result.hold().fanId()),
-                    new FanHolds.Forget(result.hold().holdId(), clock.millis()));
+            forgetRecord(eventId, result.hold().fanId(), result.hold().holdId());
+        }
+    }
+
+    /**
+     * Drops the fan's record of a hold that went back to stock or was sold, after its stripe changed. A hold on the
+     * fan's home stripe dropped its record in that same step, so there is nothing left to do.
+     */
+    private void forgetRecord(String eventId, String fanId, String holdId) {
+        EventInfo event = layout(eventId).orElse(null);
+        if (event == null) {
+            return;
+        }
+        StockKey homeKey = homeKey(event, fanId);
+        if (!key(eventId, holdId).map(homeKey::equals).orElse(false)) {
+            stock.executeOnKey(homeKey, new FanHolds.Forget(fanId, holdId, clock.millis()));
         }
     }
 

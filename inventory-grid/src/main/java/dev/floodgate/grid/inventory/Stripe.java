@@ -1,5 +1,6 @@
 package dev.floodgate.grid.inventory;
 
+import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
@@ -28,6 +29,10 @@ import java.util.TreeMap;
  * <p>A stripe of a seated category is one section: it also keeps the section's seat ids and each seat's state
  * (available, held, sold), changed in the same step as the hold that takes, returns or sells the seat. Seats are not
  * fungible, so seated stripes never lend.
+ *
+ * <p>A stripe of the event's most striped category is also the <em>home</em> of some of the event's fans: it keeps their
+ * {@link FanHolds} records (per-fan limit, retries). A hold taken on the fan's home stripe changes its record in the
+ * same step ({@link #takeAtHome}); returning, selling or expiring a hold drops its record when it is here.
  *
  * <p>Mutable, but only ever changed inside an entry processor on its partition thread (the map stores it in OBJECT
  * format); everyone else gets copies.
@@ -58,14 +63,17 @@ public final class Stripe {
     private byte[] seatStates;
     /** Seat id to position; rebuilt when needed (the map is kept in OBJECT format, so it stays warm). */
     private Map<String, Integer> seatIndex;
+    /** Records of the fans whose home this stripe is, by fan id (see {@link FanHolds}). */
+    private final Map<String, FanHolds> fans;
 
     public Stripe(StockKey key, int capacity, int available, int held, int sold, Collection<Hold> holds) {
-        this(key, capacity, available, held, sold, holds, List.of(), Map.of(), Map.of(), Map.of(), null, null);
+        this(key, capacity, available, held, sold, holds, List.of(), Map.of(), Map.of(), Map.of(), null, null,
+                Map.of());
     }
 
     Stripe(StockKey key, int capacity, int available, int held, int sold, Collection<Hold> holds,
            List<Transfer> outbound, Map<Integer, Long> lastLentTo, Map<Integer, Long> lastAppliedFrom,
-           Map<String, Long> recentOps, String[] seatIds, byte[] seatStates) {
+           Map<String, Long> recentOps, String[] seatIds, byte[] seatStates, Map<String, FanHolds> fans) {
         this.key = key;
         this.capacity = capacity;
         this.available = available;
@@ -84,6 +92,7 @@ public final class Stripe {
         }
         this.seatIds = seatIds;
         this.seatStates = seatStates;
+        this.fans = new java.util.HashMap<>(fans);
         checkInvariant();
     }
 
@@ -94,7 +103,7 @@ public final class Stripe {
     /** A section of a seated category: every seat available. */
     public static Stripe seated(StockKey key, String[] seatIds) {
         return new Stripe(key, seatIds.length, seatIds.length, 0, 0, List.of(), List.of(), Map.of(), Map.of(),
-                Map.of(), seatIds.clone(), new byte[seatIds.length]);
+                Map.of(), seatIds.clone(), new byte[seatIds.length], Map.of());
     }
 
     /**
@@ -424,6 +433,11 @@ public final class Stripe {
         if (existing != null) {
             return existing.fanId().equals(fanId) ? HoldResult.done(existing) : HoldResult.of(HoldResult.Outcome.NOT_YOURS);
         }
+        return takeNew(holdId, fanId, quantity, expiresAtMillis);
+    }
+
+    /** {@link #take} of a hold id the stripe does not have. */
+    private HoldResult takeNew(String holdId, String fanId, int quantity, long expiresAtMillis) {
         if (seatIds != null) {
             return HoldResult.of(HoldResult.Outcome.WRONG_STATE); // a seated section holds named seats only
         }
@@ -437,6 +451,76 @@ public final class Stripe {
         held += quantity;
         checkInvariant();
         return HoldResult.done(hold);
+    }
+
+    /**
+     * A hold on the fan's home stripe, in one step with the fan's record: a request id seen before answers its hold
+     * (or {@code WRONG_STATE} when it named another hold), the fan's live units plus {@code quantity} may not exceed
+     * {@code maxPerFan} ({@code LIMIT_REACHED}), then as {@link #take}. The record is written only with the hold.
+     */
+    public HoldResult takeAtHome(String requestId, String holdId, String fanId, int quantity, int maxPerFan,
+                                 long nowMillis, long expiresAtMillis) {
+        List<FanHolds.Entry> live = FanHolds.live(fans.get(fanId), nowMillis);
+        Hold existing = holds.get(holdId);
+        if (existing != null) {
+            if (!existing.fanId().equals(fanId)) {
+                return HoldResult.of(HoldResult.Outcome.NOT_YOURS);
+            }
+            if (FanHolds.byRequest(live, requestId) == null) { // put back a record lost with a rebuild
+                live.add(new FanHolds.Entry(requestId, holdId, existing.quantity(), existing.expiresAtMillis()));
+                fans.put(fanId, FanHolds.of(live));
+            }
+            return HoldResult.done(existing);
+        }
+        FanHolds.Entry earlier = FanHolds.byRequest(live, requestId);
+        if (earlier != null && !earlier.holdId().equals(holdId)) {
+            return HoldResult.of(HoldResult.Outcome.WRONG_STATE); // the request id was used for another hold
+        }
+        if (earlier != null) {
+            live.remove(earlier); // its hold is gone: a stale record, taken afresh below
+        }
+        if (FanHolds.units(live) + quantity > maxPerFan) {
+            return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
+        }
+        HoldResult result = takeNew(holdId, fanId, quantity, expiresAtMillis);
+        if (result.done()) {
+            live.add(new FanHolds.Entry(requestId, holdId, quantity, expiresAtMillis));
+            fans.put(fanId, FanHolds.of(live));
+        }
+        return result;
+    }
+
+    /** The records of a fan whose home this stripe is (null: none). */
+    public FanHolds fanHolds(String fanId) {
+        return fans.get(fanId);
+    }
+
+    /** Replaces a fan's records (null: drops them). */
+    public void setFanHolds(String fanId, FanHolds records) {
+        if (records == null) {
+            fans.remove(fanId);
+        } else {
+            fans.put(fanId, records);
+        }
+    }
+
+    /** Drops the record of a hold that left the stripe, when its fan's home is here; otherwise the caller does. */
+    private void forgetRecord(Hold hold) {
+        FanHolds records = fans.get(hold.fanId());
+        if (records == null) {
+            return;
+        }
+        List<FanHolds.Entry> kept = new ArrayList<>(records.entries().length);
+        for (FanHolds.Entry e : records.entries()) {
+            if (!e.holdId().equals(hold.holdId())) {
+                kept.add(e);
+            }
+        }
+        setFanHolds(hold.fanId(), FanHolds.of(kept));
+    }
+
+    Map<String, FanHolds> fans() {
+        return fans;
     }
 
     public HoldResult release(String holdId, String fanId) {
@@ -470,6 +554,12 @@ public final class Stripe {
         }
         Hold next = hold.inCheckout(orderId, Math.max(untilMillis, hold.expiresAtMillis()));
         holds.put(holdId, next);
+        FanHolds records = fans.get(fanId);
+        if (records != null) {
+            List<FanHolds.Entry> live = FanHolds.live(records, nowMillis);
+            FanHolds.extend(live, holdId, next.expiresAtMillis());
+            setFanHolds(fanId, FanHolds.of(live));
+        }
         return HoldResult.done(next);
     }
 
@@ -486,6 +576,7 @@ public final class Stripe {
         }
         Hold next = hold.sold();
         holds.put(holdId, next);
+        forgetRecord(hold);
         markSeats(hold, SEAT_SOLD);
         held -= hold.quantity();
         sold += hold.quantity();
@@ -513,6 +604,7 @@ public final class Stripe {
             Hold hold = it.next();
             if (hold.expiredAt(nowMillis)) {
                 it.remove();
+                forgetRecord(hold);
                 markSeats(hold, SEAT_AVAILABLE);
                 available += hold.quantity();
                 held -= hold.quantity();
@@ -523,6 +615,11 @@ public final class Stripe {
             checkInvariant();
         }
         return returned;
+    }
+
+    /** Drops fans' records whose time has passed (of holds on other stripes), so idle fans cost nothing. */
+    public boolean pruneRecords(long nowMillis) {
+        return fans.values().removeIf(r -> FanHolds.live(r, nowMillis).isEmpty());
     }
 
     public List<Hold> expiredAt(long nowMillis) {
@@ -537,6 +634,7 @@ public final class Stripe {
 
     private void returnToStock(Hold hold) {
         holds.remove(hold.holdId());
+        forgetRecord(hold);
         markSeats(hold, SEAT_AVAILABLE);
         available += hold.quantity();
         held -= hold.quantity();

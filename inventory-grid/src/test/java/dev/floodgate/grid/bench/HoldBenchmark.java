@@ -12,7 +12,6 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
-import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.inventory.StockKey;
 import dev.floodgate.grid.inventory.Stripe;
@@ -38,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Holds per second on one hot category, side by side in one run: (1) Floodgate's path ({@code Inventory.hold}: the
- * fan record, then the stripe, lending between stripes when needed) with 1/4/8 stripes, (2) the ceiling: a raw
+ * fan's record and the units in one step on the fan's home stripe, lending between stripes when needed) with 1/4/8 stripes, (2) the ceiling: a raw
  * entry-processor decrement of one key, (3) the seed design: one PostgreSQL row update per ticket through HikariCP.
  * Then with 3 members (in this one JVM), and the grid memory a hold costs.
  *
@@ -124,9 +123,8 @@ public final class HoldBenchmark {
                     String run = UUID.randomUUID().toString().substring(0, 6);
                     double rate = measure(seconds, threads, (t, n) -> members.get(t % memberCount).inventory()
                             .hold(ev, "ga", "fan-" + run + "-" + t + "-" + n, "r", 1, TTL).done());
-                    rows.add(row("Floodgate hold (fan record + stripe)", memberCount, String.valueOf(stripes), rate));
+                    rows.add(row("Floodgate hold (record and units in one step)", memberCount, String.valueOf(stripes), rate));
                     hz.getMap(Inventory.MAP).clear(); // keep memory flat between runs
-                    hz.getMap(FanHolds.MAP).clear();
                 }
             } finally {
                 members.forEach(Grid::close);
@@ -151,25 +149,19 @@ public final class HoldBenchmark {
             grid.catalog().add(event);
             grid.inventory().stock(event);
             IMap<StockKey, Stripe> stock = hz.getMap(Inventory.MAP);
-            IMap<FanHolds.Key, FanHolds> fans = hz.getMap(FanHolds.MAP);
             SerializationService ss = ((SerializationServiceSupport) hz).getSerializationService();
             long stripesBefore = serializedSize(ss, stock);
-            long fansBefore = serializedSize(ss, fans);
             int n = 10_000;
             for (int i = 0; i < n; i++) {
                 grid.inventory().hold(ev, "ga", "fan-" + UUID.randomUUID(), "r-" + i, 1, TTL);
             }
             long stripesAfter = serializedSize(ss, stock);
-            long fansAfter = serializedSize(ss, fans);
-            System.out.printf("%nGrid memory per hold (serialized Compact size of the stored values, %d holds of one"
-                            + " unit, fresh fans):%n  stripe entry: %.1f bytes/hold%n  fan record (key + value):"
-                            + " %.1f bytes/hold%n  total: %.1f bytes/hold, x2 with backup-count 1%n", n,
-                    (stripesAfter - stripesBefore) / (double) n, (fansAfter - fansBefore) / (double) n,
-                    (stripesAfter - stripesBefore + fansAfter - fansBefore) / (double) n);
-            System.out.printf("  (IMap.getLocalMapStats().getOwnedEntryMemoryCost(): stock %d, fans %d bytes; OBJECT"
+            System.out.printf("%nGrid memory per hold (serialized Compact size of the stored stripes, %d holds of one"
+                            + " unit, fresh fans; the hold and the fan's record together): %.1f bytes/hold, x2 with"
+                            + " backup-count 1%n", n, (stripesAfter - stripesBefore) / (double) n);
+            System.out.printf("  (IMap.getLocalMapStats().getOwnedEntryMemoryCost(): stock %d bytes; OBJECT"
                             + " in-memory format, so Hazelcast does not size the values)%n",
-                    stock.getLocalMapStats().getOwnedEntryMemoryCost(),
-                    fans.getLocalMapStats().getOwnedEntryMemoryCost());
+                    stock.getLocalMapStats().getOwnedEntryMemoryCost());
         } finally {
             members.forEach(Grid::close);
         }
