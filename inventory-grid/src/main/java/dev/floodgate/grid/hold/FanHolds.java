@@ -45,6 +45,16 @@ public record FanHolds(Entry[] entries) {
         return live;
     }
 
+    /** Whether any of the records still runs at {@code nowMillis} (no allocation: the sweep asks it of every fan). */
+    public static boolean anyLive(FanHolds records, long nowMillis) {
+        for (Entry e : records.entries) {
+            if (e.expiresAtMillis() > nowMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The records to store for {@code live}: null when there are none. */
     public static FanHolds of(List<Entry> live) {
         return live.isEmpty() ? null : new FanHolds(live.toArray(new Entry[0]));

@@ -619,7 +619,7 @@ public final class Stripe {
 
     /** Drops fans' records whose time has passed (of holds on other stripes), so idle fans cost nothing. */
     public boolean pruneRecords(long nowMillis) {
-        return fans.values().removeIf(r -> FanHolds.live(r, nowMillis).isEmpty());
+        return fans.values().removeIf(r -> !FanHolds.anyLive(r, nowMillis));
     }
 
     public List<Hold> expiredAt(long nowMillis) {
