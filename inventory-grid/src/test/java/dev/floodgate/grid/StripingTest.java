@@ -149,15 +149,25 @@ class StripingTest {
     @Test
     void aFanCannotHoldMoreThanTheLimitAcrossConcurrentRequests() throws Exception {
         String ev = newEvent(400, 8, 4);
+        int units = race(24, i -> hold(ev, "greedy-fan", 1 + i % 2));
+        assertThat(units).isBetween(3, 4);
+        assertThat(inventory.counters(ev, "ga").held()).isEqualTo(units);
+    }
+
+    /**
+     * Starts {@code requests} hold requests at once on 8 threads; each must be done or refused for the per-fan
+     * limit. Answers the units held.
+     */
+    private static int race(int requests, java.util.function.IntFunction<HoldResult> request) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<HoldResult>> results = new ArrayList<>();
         try {
-            for (int i = 0; i < 24; i++) {
-                int quantity = 1 + i % 2;
+            for (int i = 0; i < requests; i++) {
+                int n = i;
                 results.add(pool.submit(() -> {
                     go.await();
-                    return hold(ev, "greedy-fan", quantity);
+                    return request.apply(n);
                 }));
             }
             go.countDown();
@@ -170,8 +180,7 @@ class StripingTest {
                     assertThat(r.outcome()).isEqualTo(HoldResult.Outcome.LIMIT_REACHED);
                 }
             }
-            assertThat(units).isBetween(3, 4);
-            assertThat(inventory.counters(ev, "ga").held()).isEqualTo(units);
+            return units;
         } finally {
             pool.shutdownNow();
         }
@@ -192,32 +201,10 @@ class StripingTest {
         // "ga" holds are one step on the fan's home stripe, "balcony" holds reserve there first: one limit for both.
         for (int round = 0; round < 5; round++) {
             String ev = newTwoCategoryEvent(4);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<HoldResult>> results = new ArrayList<>();
-            try {
-                for (int i = 0; i < 24; i++) {
-                    String category = i % 2 == 0 ? "ga" : "balcony";
-                    results.add(pool.submit(() -> {
-                        go.await();
-                        return inventory.hold(ev, category, "greedy-fan", UUID.randomUUID().toString(), 1, TTL);
-                    }));
-                }
-                go.countDown();
-                int units = 0;
-                for (Future<HoldResult> f : results) {
-                    HoldResult r = f.get();
-                    if (r.done()) {
-                        units += r.hold().quantity();
-                    } else {
-                        assertThat(r.outcome()).isEqualTo(HoldResult.Outcome.LIMIT_REACHED);
-                    }
-                }
-                assertThat(units).isEqualTo(4);
-                assertThat(inventory.audit(ev, "ga").held() + inventory.audit(ev, "balcony").held()).isEqualTo(4);
-            } finally {
-                pool.shutdownNow();
-            }
+            int units = race(24, i -> inventory.hold(ev, i % 2 == 0 ? "ga" : "balcony", "greedy-fan",
+                    UUID.randomUUID().toString(), 1, TTL));
+            assertThat(units).isEqualTo(4);
+            assertThat(inventory.audit(ev, "ga").held() + inventory.audit(ev, "balcony").held()).isEqualTo(4);
         }
     }
 
