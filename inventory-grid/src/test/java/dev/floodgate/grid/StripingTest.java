@@ -258,6 +258,19 @@ class StripingTest {
     }
 
     @Test
+    void aRetryOfASoldHoldAnswersItWithoutCountingItAgainstTheFanAgain() {
+        String ev = newEvent(100, 8, 4);
+        HoldResult first = inventory.hold(ev, "ga", "fan-1", "r1", 4, TTL);
+        String holdId = first.hold().holdId();
+        assertThat(inventory.markInCheckout(ev, holdId, "fan-1", "order-1", TTL).done()).isTrue();
+        assertThat(inventory.markSold(ev, holdId, "order-1").done()).isTrue();
+        HoldResult retry = inventory.hold(ev, "ga", "fan-1", "r1", 4, TTL);
+        assertThat(retry.done()).isTrue();
+        assertThat(retry.hold().status()).isEqualTo(dev.floodgate.grid.hold.HoldStatus.SOLD);
+        assertThat(inventory.hold(ev, "ga", "fan-1", "r2", 4, TTL).done()).isTrue();
+    }
+
+    @Test
     void theSweepDropsTheRecordsOfHoldsWhoseTimeHasPassed() {
         String ev = newTwoCategoryEvent(4);
         EventInfo event = grid.catalog().find(ev).orElseThrow();

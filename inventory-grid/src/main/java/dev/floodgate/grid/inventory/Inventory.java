@@ -34,8 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Every fan has a <em>home stripe</em> in each event: one stripe of the event's most striped category, picked
  * from the fan id ({@link #homeKey}). It keeps the fan's {@link FanHolds} records (per-fan limit, retries), so a
- * hold of that category, taken on that stripe, is one entry processor. A hold elsewhere (another category, a seat section)
- * reserves in the home stripe first, then takes the units on its own stripe, picked from the fan and request id.
+ * hold of that category, taken on that stripe, is one entry processor. A hold elsewhere (another category, a seat
+ * section) reserves in the home stripe first, then takes the units on its own stripe, picked from the fan and
+ * request id.
  * Either way a hold's id names its stripe and is the same on every retry. When that stripe is short, it borrows
  * from the other stripes ({@link Stripe#lend}) and tries again; a fan hears "not enough" only after every other
  * stripe answered that it had nothing to lend.

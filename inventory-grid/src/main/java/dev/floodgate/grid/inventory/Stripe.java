@@ -466,7 +466,8 @@ public final class Stripe {
             if (!existing.fanId().equals(fanId)) {
                 return HoldResult.of(HoldResult.Outcome.NOT_YOURS);
             }
-            if (FanHolds.byRequest(live, requestId) == null) { // put back a record lost with a rebuild
+            // Put back a record lost with a rebuild; a sold hold no longer counts (its sale dropped the record).
+            if (existing.status() != HoldStatus.SOLD && FanHolds.byRequest(live, requestId) == null) {
                 live.add(new FanHolds.Entry(requestId, holdId, existing.quantity(), existing.expiresAtMillis()));
                 fans.put(fanId, FanHolds.of(live));
             }
