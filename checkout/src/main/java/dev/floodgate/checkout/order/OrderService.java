@@ -88,6 +88,8 @@ public final class OrderService {
             return new Placed(stored, stored.id().equals(orderId));
         } catch (OrderStore.HoldTaken e) {
             throw ApiException.conflict("this hold is already being paid for by another order");
+        } catch (OrderStore.SeatTaken e) {
+            throw ApiException.conflict("a seat of this hold is already in another order");
         }
     }
 

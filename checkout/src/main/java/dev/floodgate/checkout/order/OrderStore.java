@@ -33,6 +33,18 @@ public final class OrderStore {
 
     private final DataSource dataSource;
 
+    /** A seat of the order is in another live or paid order (refused by PostgreSQL itself: {@code seat_claims}). */
+    public static final class SeatTaken extends RuntimeException {
+        SeatTaken() {
+            super("a seat already has a live order", null, false, false);
+        }
+    }
+
+    private static boolean violated(SQLException e, String constraint) {
+        return e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                && constraint.equals(p.getServerErrorMessage().getConstraint());
+    }
+
     public OrderStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -73,7 +85,7 @@ public final class OrderStore {
             inserted = ps.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
-                throw new HoldTaken();
+                throw violated(e, "seat_claims_pkey") ? new SeatTaken() : new HoldTaken();
             }
             throw failure(e);
         }
