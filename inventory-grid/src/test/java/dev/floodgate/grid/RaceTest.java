@@ -56,12 +56,27 @@ class RaceTest {
     @ParameterizedTest
     @ValueSource(longs = {1L, 42L, 20261124L, 7L})
     void exactlyCapacityUnitsAreHeldAndSoldOutIsExact(long seed) throws Exception {
-        Random random = new Random(seed);
+        // The fans' home category: each hold is one step, record and units together.
+        race(seed, "ga", capacity -> List.of(), new Random(seed));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {3L, 2026L})
+    void exactlyCapacityUnitsAreHeldInACategoryThatIsNotTheFansHome(long seed) throws Exception {
+        // Another category: each hold reserves in the fan's home stripe (of "main", 8 stripes) first.
+        race(seed, "ga", capacity -> List.of(new CategoryInfo("main", "Main floor", 10_000, 4000, "EUR", 8)),
+                new Random(seed));
+    }
+
+    private static void race(long seed, String category,
+                             java.util.function.IntFunction<List<CategoryInfo>> others, Random random)
+            throws Exception {
         int capacity = 150 + random.nextInt(100);
-        int stripes = 2 + random.nextInt(7);
+        int stripes = 2 + random.nextInt(7); // 2..8: on a tie with "main" the first listed, "main", is home
         String ev = "race-" + seed + "-" + UUID.randomUUID().toString().substring(0, 6);
-        EventInfo event = new EventInfo(ev, "Race", 0, 4, TTL.toMillis(),
-                List.of(new CategoryInfo("ga", "General", capacity, 5000, "EUR", stripes)));
+        List<CategoryInfo> categories = new ArrayList<>(others.apply(capacity));
+        categories.add(new CategoryInfo(category, "General", capacity, 5000, "EUR", stripes));
+        EventInfo event = new EventInfo(ev, "Race", 0, 4, TTL.toMillis(), categories);
         members.getFirst().catalog().add(event);
         members.getFirst().inventory().stock(event);
 
@@ -80,7 +95,7 @@ class RaceTest {
                 Grid via = members.get(i % 3);
                 futures.add(pool.submit(() -> {
                     go.await();
-                    HoldResult r = via.inventory().hold(ev, "ga", "fan-" + fan, "r-" + fan, quantity[fan], TTL);
+                    HoldResult r = via.inventory().hold(ev, category, "fan-" + fan, "r-" + fan, quantity[fan], TTL);
                     if (r.outcome() == HoldResult.Outcome.NOT_ENOUGH_STOCK) {
                         refusedSizes.add(quantity[fan]);
                     } else {
@@ -99,7 +114,7 @@ class RaceTest {
                     assertThat(ids.add(r.hold().holdId())).isTrue();
                 }
             }
-            StockCounters after = members.get(1).inventory().audit(ev, "ga");
+            StockCounters after = members.get(1).inventory().audit(ev, category);
             assertThat(after.held()).isEqualTo(granted).isLessThanOrEqualTo(capacity);
             // No releases happened, so available only went down: a refused ask of q means fewer than q were left.
             if (!refusedSizes.isEmpty()) {
@@ -107,12 +122,12 @@ class RaceTest {
             }
             // Drain what is left one unit at a time, through every member: all of it goes, then sold out.
             int next = fans;
-            while (members.get(next % 3).inventory().hold(ev, "ga", "late-" + next, "r", 1, TTL).done()) {
+            while (members.get(next % 3).inventory().hold(ev, category, "late-" + next, "r", 1, TTL).done()) {
                 next++;
             }
-            StockCounters drained = members.get(2).inventory().audit(ev, "ga");
+            StockCounters drained = members.get(2).inventory().audit(ev, category);
             assertThat(drained).isEqualTo(new StockCounters(capacity, 0, capacity, 0));
-            List<Hold> holds = members.getFirst().inventory().holds(ev, "ga");
+            List<Hold> holds = members.getFirst().inventory().holds(ev, category);
             assertThat(holds.stream().mapToInt(Hold::quantity).sum()).isEqualTo(capacity);
             assertThat(holds.stream().map(Hold::holdId).distinct().count()).isEqualTo(holds.size());
         } finally {
