@@ -5,6 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.Validator;
+import dev.floodgate.runtime.token.Es256Signatures;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
 import io.helidon.webclient.api.HttpClientResponse;

@@ -3,6 +3,7 @@ package dev.floodgate.edge.token;
 import dev.floodgate.contracts.error.ApiException;
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
+import dev.floodgate.runtime.token.Es256Signatures;
 import io.helidon.security.jwt.jwk.Jwk;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -28,6 +29,11 @@ import java.util.regex.Pattern;
  * {@code name#} and a SHA-256 of the claim (so a long subject still names one fan, and fits checkout's limit).
  */
 final class ExternalTokenVerifier {
+    /**
+     * ES256 checked with Bouncy Castle's P-256: ~5x less CPU than the JDK's, and a join verifies a token it has never
+     * seen (signed by another edge or an identity provider) on its first use. Shared: it only caches keys.
+     */
+    private static final Es256Signatures SIGNATURES = new Es256Signatures();
     private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]+");
 
     private final ExternalIssuer config;
@@ -63,7 +69,8 @@ final class ExternalTokenVerifier {
         }
         String kid = jwt.keyId().orElseThrow(() -> new TokenRejected("token has no key id"));
         Jwk key = keys.key(kid).orElseThrow(() -> new TokenRejected("unknown signing key"));
-        if (!alg.equals(key.algorithm()) || !key.verifySignature(signed.getSignedBytes(), signed.getSignature())) {
+        if (!alg.equals(key.algorithm())
+                || !SIGNATURES.verifyAny(key, signed.getSignedBytes(), signed.getSignature())) {
             throw new TokenRejected("bad token signature");
         }
         if (!config.issuer().equals(jwt.issuer().orElse(null))) {

@@ -2,6 +2,7 @@ package dev.floodgate.edge.token;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
+import dev.floodgate.runtime.token.Es256Signatures;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
 import jakarta.json.JsonString;
@@ -22,6 +23,11 @@ import java.util.function.Supplier;
  * out), a known {@code kid}, the signature, the issuer, the audience, an expiry in the future, a subject.
  */
 public final class JwkTokenVerifier implements TokenVerifier {
+    /**
+     * ES256 checked with Bouncy Castle's P-256: ~5x less CPU than the JDK's, and a join verifies a token it has never
+     * seen (signed by another edge or an identity provider) on its first use. Shared: it only caches keys.
+     */
+    private static final Es256Signatures SIGNATURES = new Es256Signatures();
     /** Our tokens are ~500 bytes; anything much larger is not ours and is not parsed. */
     public static final int MAX_TOKEN_CHARS = 4096;
 
@@ -64,7 +70,7 @@ public final class JwkTokenVerifier implements TokenVerifier {
         String kid = jwt.keyId().orElseThrow(() -> new TokenRejected("token has no key id"));
         Jwk key = keys.apply(kid).orElseThrow(() -> new TokenRejected("unknown signing key"));
         if (!SigningKeys.ALGORITHM.equals(key.algorithm())
-                || !key.verifySignature(signed.getSignedBytes(), signed.getSignature())) {
+                || !SIGNATURES.verify(key, signed.getSignedBytes(), signed.getSignature())) {
             throw new TokenRejected("bad token signature");
         }
         if (!issuer.equals(jwt.issuer().orElse(null))) {

@@ -1,4 +1,4 @@
-package dev.floodgate.checkout.admission;
+package dev.floodgate.runtime.token;
 
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkEC;
@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The JWK must be an EC key for ES256 on P-256, usable for signatures ({@code use} absent or {@code sig},
  * {@code key_ops} absent or with {@code verify}), as Helidon's own check requires. Anything else is "not valid".
  */
-final class Es256Signatures {
+public final class Es256Signatures {
     /** Keys remembered (a JWKS holds a handful; rotation adds one at a time). When full it starts over. */
     static final int MAX_KEYS = 64;
     private static final int HALF = 32;
@@ -39,7 +39,7 @@ final class Es256Signatures {
     private final Map<Jwk, ECPublicKeyParameters> keys = new ConcurrentHashMap<>();
 
     /** Whether {@code signature} is a valid ES256 signature of {@code signingInput} by {@code jwk}. */
-    boolean verify(Jwk jwk, byte[] signingInput, byte[] signature) {
+    public boolean verify(Jwk jwk, byte[] signingInput, byte[] signature) {
         if (signature == null || signature.length != 2 * HALF) {
             return false;
         }
@@ -52,6 +52,15 @@ final class Es256Signatures {
         ECDSASigner signer = new ECDSASigner();
         signer.init(false, key.get());
         return signer.verifySignature(sha256(signingInput), r, s);
+    }
+
+    /**
+     * Whether {@code signature} is a valid signature of {@code signingInput} by {@code jwk}: ES256 keys here, any
+     * other algorithm by Helidon's own (JDK) check.
+     */
+    public boolean verifyAny(Jwk jwk, byte[] signingInput, byte[] signature) {
+        return JwkEC.ALG_ES256.equals(jwk.algorithm()) ? verify(jwk, signingInput, signature)
+                : jwk.verifySignature(signingInput, signature);
     }
 
     private Optional<ECPublicKeyParameters> key(Jwk jwk) {

@@ -1,4 +1,4 @@
-package dev.floodgate.checkout.admission;
+package dev.floodgate.runtime.token;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
@@ -95,5 +95,23 @@ class Es256SignaturesTest {
                 .privateKey((ECPrivateKey) p256.getPrivate()).publicKey((ECPublicKey) p256.getPublic()).build();
         SignedJwt byP256 = token(sigKey, "fan");
         assertFalse(signatures.verify(encryptionOnly, byP256.getSignedBytes(), byP256.getSignature()));
+    }
+
+    @Test
+    void anRs256KeyIsCheckedByHelidonsOwnVerification() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair rsa = generator.generateKeyPair();
+        io.helidon.security.jwt.jwk.JwkRSA key = io.helidon.security.jwt.jwk.JwkRSA.builder().keyId("k")
+                .algorithm(io.helidon.security.jwt.jwk.JwkRSA.ALG_RS256)
+                .privateKey((java.security.interfaces.RSAPrivateKey) rsa.getPrivate())
+                .publicKey((java.security.interfaces.RSAPublicKey) rsa.getPublic()).build();
+        SignedJwt signed = SignedJwt.sign(Jwt.builder().keyId("k").algorithm(key.algorithm()).subject("fan")
+                .expirationTime(Instant.now().plusSeconds(60)).build(), key);
+        assertTrue(signatures.verifyAny(key, signed.getSignedBytes(), signed.getSignature()));
+        byte[] altered = signed.getSignedBytes().clone();
+        altered[3] ^= 1;
+        assertFalse(signatures.verifyAny(key, altered, signed.getSignature()));
+        assertFalse(signatures.verify(key, signed.getSignedBytes(), signed.getSignature())); // not an ES256 key
     }
 }
