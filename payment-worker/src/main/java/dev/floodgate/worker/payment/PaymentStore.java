@@ -207,10 +207,30 @@ public final class PaymentStore {
      */
     public OrderStatus recordOutcomeAndSettleOrder(Connection c, OrderRow order, Outcome outcome, OrderStatus target,
                                                    int deliveries) throws SQLException {
+        return recordAndSettle(c, order, outcome, target, deliveries).now();
+    }
+
+    /**
+     * The order's status after {@link #recordOutcomeAndSettleOrder(Connection, OrderRow, Outcome, OrderStatus, int)},
+     * and whether the grid already follows it: the order is PAID or PAYMENT_FAILED and its charge row held a real
+     * answer and was marked settled ({@link #markSettled}, which runs after the grid step) to that same status before
+     * this statement (e.g. the provider's callback settled the order first). These facts only ever become true, so
+     * a stale "true" cannot happen; a stale "false" only repeats the (idempotent) grid step.
+     */
+    public record Settled(OrderStatus now, boolean gridFollows) {
+    }
+
+    /** As {@link #recordOutcomeAndSettleOrder(Connection, OrderRow, Outcome, OrderStatus, int)}, saying more. */
+    public Settled recordAndSettle(Connection c, OrderRow order, Outcome outcome, OrderStatus target, int deliveries)
+            throws SQLException {
         if (!OrderStatus.AWAITING_PAYMENT.canBecome(target)) {
             throw new IllegalStateException("the order state machine forbids AWAITING_PAYMENT -> " + target);
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
+        String settledBefore;
+        // The prior row (if any) is read in the same statement as the upsert: no extra round trip.
+        try (PreparedStatement ps = c.prepareStatement("with prior as (select order_status from payment.charges"
+                + " where order_id = ? and settled_at is not null and status in ('SUCCEEDED', 'DECLINED', 'REJECTED')),"
+                + " recorded as (insert into payment.charges (order_id, event_id,"
                 + " hold_id, amount_minor, currency, payment_method_id, status, provider_charge_id,"
                 + " decline_code, failure_reason, attempts, deliveries)"
                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -222,15 +242,26 @@ public final class PaymentStore {
                 + " decline_code = " + keepKnown("decline_code") + ","
                 + " failure_reason = " + keepKnown("failure_reason") + ","
                 + " attempts = payment.charges.attempts + excluded.attempts,"
-                + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()")) {
-            bindOrder(ps, order);
-            ps.setString(7, outcome.status().name());
-            ps.setString(8, outcome.providerChargeId());
-            ps.setString(9, outcome.declineCode());
-            ps.setString(10, outcome.failureReason());
-            ps.setInt(11, outcome.attempts());
-            ps.setInt(12, deliveries);
-            ps.executeUpdate();
+                + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()"
+                + " returning order_id)"
+                + " select (select order_status from prior), (select count(*) from recorded)")) {
+            ps.setObject(1, order.id());
+            ps.setObject(2, order.id());
+            ps.setString(3, order.eventId());
+            ps.setString(4, order.holdId());
+            ps.setLong(5, order.amountMinor());
+            ps.setString(6, order.currency());
+            ps.setString(7, order.paymentMethodId());
+            ps.setString(8, outcome.status().name());
+            ps.setString(9, outcome.providerChargeId());
+            ps.setString(10, outcome.declineCode());
+            ps.setString(11, outcome.failureReason());
+            ps.setInt(12, outcome.attempts());
+            ps.setInt(13, deliveries);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                settledBefore = rs.getString(1);
+            }
         }
         OrderStatus now;
         try (PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ?,"
@@ -250,7 +281,11 @@ public final class PaymentStore {
             // Charged for an order that ended otherwise (expired, failed): the refund is owed from this commit on.
             dev.floodgate.worker.refund.Refunds.owe(c, order, outcome.providerChargeId(), now);
         }
-        return now;
+        // Only PAID and PAYMENT_FAILED: those come with a real answer recorded in the transaction that set them, so
+        // a settled stamp for them was written by markSettled, after the grid step (recordSkipped stamps EXPIRED).
+        boolean gridFollows = (now == OrderStatus.PAID || now == OrderStatus.PAYMENT_FAILED)
+                && now.name().equals(settledBefore);
+        return new Settled(now, gridFollows);
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
