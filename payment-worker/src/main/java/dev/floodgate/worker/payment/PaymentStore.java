@@ -227,7 +227,8 @@ public final class PaymentStore {
             throw new IllegalStateException("the order state machine forbids AWAITING_PAYMENT -> " + target);
         }
         String settledBefore;
-        // The prior row (if any) is read in the same statement as the upsert: no extra round trip.
+        boolean moved;
+        // One statement (one round trip): the prior stamp, the answer, the move and the tickets.
         try (PreparedStatement ps = c.prepareStatement("with prior as (select order_status from payment.charges"
                 + " where order_id = ? and settled_at is not null and status in ('SUCCEEDED', 'DECLINED', 'REJECTED')),"
                 + " recorded as (insert into payment.charges (order_id, event_id,"
@@ -243,8 +244,18 @@ public final class PaymentStore {
                 + " failure_reason = " + keepKnown("failure_reason") + ","
                 + " attempts = payment.charges.attempts + excluded.attempts,"
                 + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()"
-                + " returning order_id)"
-                + " select (select order_status from prior), (select count(*) from recorded)")) {
+                + " returning order_id),"
+                // The move, only from AWAITING_PAYMENT (a concurrent settlement's lock is waited for and the status
+                // re-checked on the row's latest version) ...
+                + " moved as (update checkout.orders set status = ?, failure_reason = ?, updated_at = now(),"
+                + " settled_at = now() where id = ? and status = 'AWAITING_PAYMENT' returning id),"
+                // ... and a move to PAID issues one ticket per seat, from the move's own result.
+                + " issued as (insert into checkout.tickets (order_id, seat_no, code, seat_id)"
+                + " select moved.id, t.seat_no, t.code, t.seat_id from moved,"
+                + " unnest(?::text[], ?::text[]) with ordinality as t(code, seat_id, seat_no) where ?"
+                + " on conflict (order_id, seat_no) do nothing returning 1)"
+                + " select (select order_status from prior), (select count(*) from recorded),"
+                + " (select count(*) from moved), (select count(*) from issued)")) {
             ps.setObject(1, order.id());
             ps.setObject(2, order.id());
             ps.setString(3, order.eventId());
@@ -258,25 +269,28 @@ public final class PaymentStore {
             ps.setString(11, outcome.failureReason());
             ps.setInt(12, outcome.attempts());
             ps.setInt(13, deliveries);
+            ps.setString(14, target.name());
+            ps.setString(15, target == OrderStatus.PAID ? null : outcome.failureReason());
+            ps.setObject(16, order.id());
+            // Ticket n gets code n and, for a seated order, the order's n-th seat id.
+            String[] codes = new String[order.quantity()];
+            String[] seats = new String[order.quantity()];
+            for (int seat = 0; seat < order.quantity(); seat++) {
+                codes[seat] = ticketCode();
+                seats[seat] = seat < order.seatIds().size() ? order.seatIds().get(seat) : null;
+            }
+            ps.setArray(17, c.createArrayOf("text", codes));
+            ps.setArray(18, c.createArrayOf("text", seats));
+            ps.setBoolean(19, target == OrderStatus.PAID);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 settledBefore = rs.getString(1);
+                moved = rs.getLong(3) == 1;
             }
         }
-        OrderStatus now;
-        try (PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ?,"
-                + " failure_reason = ?, updated_at = now(), settled_at = now()"
-                + " where id = ? and status = 'AWAITING_PAYMENT'")) {
-            ps.setString(1, target.name());
-            ps.setString(2, target == OrderStatus.PAID ? null : outcome.failureReason());
-            ps.setObject(3, order.id());
-            boolean moved = ps.executeUpdate() == 1;
-            now = moved ? target
-                    : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
-            if (moved && target == OrderStatus.PAID) {
-                issueTickets(c, order);
-            }
-        }
+        // Not moved: ended otherwise before; a new statement sees the status that was committed meanwhile.
+        OrderStatus now = moved ? target
+                : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
         if (outcome.status() == ChargeRecord.Status.SUCCEEDED && now != OrderStatus.PAID) {
             // Charged for an order that ended otherwise (expired, failed): the refund is owed from this commit on.
             dev.floodgate.worker.refund.Refunds.owe(c, order, outcome.providerChargeId(), now);
@@ -291,24 +305,7 @@ public final class PaymentStore {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
-    /**
-     * One unguessable code per seat; (order, seat) is unique, so a repeat changes nothing. A seated order's ticket
-     * names its seat (the order's seat ids, in order).
-     */
-    private static void issueTickets(Connection c, OrderRow order) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into checkout.tickets (order_id, seat_no, code,"
-                + " seat_id) values (?, ?, ?, ?) on conflict (order_id, seat_no) do nothing")) {
-            for (int seat = 1; seat <= order.quantity(); seat++) {
-                ps.setObject(1, order.id());
-                ps.setInt(2, seat);
-                ps.setString(3, ticketCode());
-                ps.setString(4, seat <= order.seatIds().size() ? order.seatIds().get(seat - 1) : null);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
+    /** One unguessable code per seat ({@code tickets.code} is unique; (order, seat) too, so a repeat changes nothing). */
     static String ticketCode() {
         StringBuilder code = new StringBuilder("FG");
         for (int i = 0; i < 16; i++) {
