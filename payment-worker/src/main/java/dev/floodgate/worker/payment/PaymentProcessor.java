@@ -220,17 +220,18 @@ public final class PaymentProcessor {
                 : OrderStatus.PAYMENT_FAILED;
         // SKIPPED (reconciled: nothing was charged) also goes through here: the order is final already, so only
         // the charge row changes.
-        OrderStatus now;
+        PaymentStore.Settled settled;
         try (var c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                now = store.recordOutcomeAndSettleOrder(c, order, outcome, target, deliveries);
+                settled = store.recordAndSettle(c, order, outcome, target, deliveries);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
+        OrderStatus now = settled.now();
         if (now != target && outcome.status() != ChargeRecord.Status.SKIPPED) {
             // Settled otherwise before our answer came (e.g. expired while the provider was slow).
             metrics.increment(Name.SETTLEMENT_CONFLICTS);
@@ -239,7 +240,13 @@ public final class PaymentProcessor {
                     + (target == OrderStatus.PAID ? ": the fan was charged for an order that did not complete;"
                     + " refunding it" : ""));
         }
-        followGrid(order, now);
+        if (settled.gridFollows()) {
+            // Settled to this status and followed by the grid before (often the provider's callback, which
+            // overtakes the charge's own answer): the grid step and its stamp would change nothing.
+            metrics.increment(Name.GRID_ALREADY_FOLLOWING);
+        } else {
+            followGrid(order, now);
+        }
         if (outcome.status() == ChargeRecord.Status.SUCCEEDED && now != OrderStatus.PAID) {
             // The debt was recorded with the outcome (same transaction); pay it back now. No answer: the
             // reconciler's refund sweep asks again with the same key.

@@ -207,10 +207,31 @@ public final class PaymentStore {
      */
     public OrderStatus recordOutcomeAndSettleOrder(Connection c, OrderRow order, Outcome outcome, OrderStatus target,
                                                    int deliveries) throws SQLException {
+        return recordAndSettle(c, order, outcome, target, deliveries).now();
+    }
+
+    /**
+     * The order's status after {@link #recordOutcomeAndSettleOrder(Connection, OrderRow, Outcome, OrderStatus, int)},
+     * and whether the grid already follows it: the order is PAID or PAYMENT_FAILED and its charge row held a real
+     * answer and was marked settled ({@link #markSettled}, which runs after the grid step) to that same status before
+     * this statement (e.g. the provider's callback settled the order first). These facts only ever become true, so
+     * a stale "true" cannot happen; a stale "false" only repeats the (idempotent) grid step.
+     */
+    public record Settled(OrderStatus now, boolean gridFollows) {
+    }
+
+    /** As {@link #recordOutcomeAndSettleOrder(Connection, OrderRow, Outcome, OrderStatus, int)}, saying more. */
+    public Settled recordAndSettle(Connection c, OrderRow order, Outcome outcome, OrderStatus target, int deliveries)
+            throws SQLException {
         if (!OrderStatus.AWAITING_PAYMENT.canBecome(target)) {
             throw new IllegalStateException("the order state machine forbids AWAITING_PAYMENT -> " + target);
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into payment.charges (order_id, event_id,"
+        String settledBefore;
+        boolean moved;
+        // One statement (one round trip): the prior stamp, the answer, the move and the tickets.
+        try (PreparedStatement ps = c.prepareStatement("with prior as (select order_status from payment.charges"
+                + " where order_id = ? and settled_at is not null and status in ('SUCCEEDED', 'DECLINED', 'REJECTED')),"
+                + " recorded as (insert into payment.charges (order_id, event_id,"
                 + " hold_id, amount_minor, currency, payment_method_id, status, provider_charge_id,"
                 + " decline_code, failure_reason, attempts, deliveries)"
                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -222,58 +243,69 @@ public final class PaymentStore {
                 + " decline_code = " + keepKnown("decline_code") + ","
                 + " failure_reason = " + keepKnown("failure_reason") + ","
                 + " attempts = payment.charges.attempts + excluded.attempts,"
-                + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()")) {
-            bindOrder(ps, order);
-            ps.setString(7, outcome.status().name());
-            ps.setString(8, outcome.providerChargeId());
-            ps.setString(9, outcome.declineCode());
-            ps.setString(10, outcome.failureReason());
-            ps.setInt(11, outcome.attempts());
-            ps.setInt(12, deliveries);
-            ps.executeUpdate();
-        }
-        OrderStatus now;
-        try (PreparedStatement ps = c.prepareStatement("update checkout.orders set status = ?,"
-                + " failure_reason = ?, updated_at = now(), settled_at = now()"
-                + " where id = ? and status = 'AWAITING_PAYMENT'")) {
-            ps.setString(1, target.name());
-            ps.setString(2, target == OrderStatus.PAID ? null : outcome.failureReason());
-            ps.setObject(3, order.id());
-            boolean moved = ps.executeUpdate() == 1;
-            now = moved ? target
-                    : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
-            if (moved && target == OrderStatus.PAID) {
-                issueTickets(c, order);
+                + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()"
+                + " returning order_id),"
+                // The move, only from AWAITING_PAYMENT (a concurrent settlement's lock is waited for and the status
+                // re-checked on the row's latest version) ...
+                + " moved as (update checkout.orders set status = ?, failure_reason = ?, updated_at = now(),"
+                + " settled_at = now() where id = ? and status = 'AWAITING_PAYMENT' returning id),"
+                // ... and a move to PAID issues one ticket per seat, from the move's own result.
+                + " issued as (insert into checkout.tickets (order_id, seat_no, code, seat_id)"
+                + " select moved.id, t.seat_no, t.code, t.seat_id from moved,"
+                + " unnest(?::text[], ?::text[]) with ordinality as t(code, seat_id, seat_no) where ?"
+                + " on conflict (order_id, seat_no) do nothing returning 1)"
+                + " select (select order_status from prior), (select count(*) from recorded),"
+                + " (select count(*) from moved), (select count(*) from issued)")) {
+            ps.setObject(1, order.id());
+            ps.setObject(2, order.id());
+            ps.setString(3, order.eventId());
+            ps.setString(4, order.holdId());
+            ps.setLong(5, order.amountMinor());
+            ps.setString(6, order.currency());
+            ps.setString(7, order.paymentMethodId());
+            ps.setString(8, outcome.status().name());
+            ps.setString(9, outcome.providerChargeId());
+            ps.setString(10, outcome.declineCode());
+            ps.setString(11, outcome.failureReason());
+            ps.setInt(12, outcome.attempts());
+            ps.setInt(13, deliveries);
+            ps.setString(14, target.name());
+            ps.setString(15, target == OrderStatus.PAID ? null : outcome.failureReason());
+            ps.setObject(16, order.id());
+            // Ticket n gets code n and, for a seated order, the order's n-th seat id.
+            String[] codes = new String[order.quantity()];
+            String[] seats = new String[order.quantity()];
+            for (int seat = 0; seat < order.quantity(); seat++) {
+                codes[seat] = ticketCode();
+                seats[seat] = seat < order.seatIds().size() ? order.seatIds().get(seat) : null;
+            }
+            ps.setArray(17, c.createArrayOf("text", codes));
+            ps.setArray(18, c.createArrayOf("text", seats));
+            ps.setBoolean(19, target == OrderStatus.PAID);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                settledBefore = rs.getString(1);
+                moved = rs.getLong(3) == 1;
             }
         }
+        // Not moved: ended otherwise before; a new statement sees the status that was committed meanwhile.
+        OrderStatus now = moved ? target
+                : findOrder(c, order.id()).map(OrderRow::status).orElse(OrderStatus.EXPIRED);
         if (outcome.status() == ChargeRecord.Status.SUCCEEDED && now != OrderStatus.PAID) {
             // Charged for an order that ended otherwise (expired, failed): the refund is owed from this commit on.
             dev.floodgate.worker.refund.Refunds.owe(c, order, outcome.providerChargeId(), now);
         }
-        return now;
+        // Only PAID and PAYMENT_FAILED: those come with a real answer recorded in the transaction that set them, so
+        // a settled stamp for them was written by markSettled, after the grid step (recordSkipped stamps EXPIRED).
+        boolean gridFollows = (now == OrderStatus.PAID || now == OrderStatus.PAYMENT_FAILED)
+                && now.name().equals(settledBefore);
+        return new Settled(now, gridFollows);
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
-    /**
-     * One unguessable code per seat; (order, seat) is unique, so a repeat changes nothing. A seated order's ticket
-     * names its seat (the order's seat ids, in order).
-     */
-    private static void issueTickets(Connection c, OrderRow order) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into checkout.tickets (order_id, seat_no, code,"
-                + " seat_id) values (?, ?, ?, ?) on conflict (order_id, seat_no) do nothing")) {
-            for (int seat = 1; seat <= order.quantity(); seat++) {
-                ps.setObject(1, order.id());
-                ps.setInt(2, seat);
-                ps.setString(3, ticketCode());
-                ps.setString(4, seat <= order.seatIds().size() ? order.seatIds().get(seat - 1) : null);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
+    /** One unguessable code per seat ({@code tickets.code} is unique; (order, seat) too, so a repeat changes nothing). */
     static String ticketCode() {
         StringBuilder code = new StringBuilder("FG");
         for (int i = 0; i < 16; i++) {

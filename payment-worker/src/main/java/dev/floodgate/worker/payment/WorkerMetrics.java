@@ -37,6 +37,7 @@ public final class WorkerMetrics {
         RECONCILED_EXPIRED("reconciled_expired", "overdue orders without a charge at the provider: EXPIRED"),
         RECONCILE_DEFERRED("reconcile_deferred", "overdue orders left for a later round (attempt in flight or provider unreachable)"),
         GRID_FOLLOW_UPS("grid_follow_ups", "final orders whose seats the reconciler made the grid follow after a crash"),
+        GRID_ALREADY_FOLLOWING("grid_already_following", "settlements that found the order settled and its seats followed before (no grid step)"),
         WEBHOOKS_ACCEPTED("webhooks_accepted", "provider callbacks with a valid signature"),
         WEBHOOKS_REJECTED("webhooks_rejected", "provider callbacks refused (bad or missing signature, stale timestamp)"),
         WEBHOOKS_SETTLED("webhooks_settled", "orders settled by a provider callback before the worker's own answer"),

@@ -274,6 +274,33 @@ class SettlementTest {
     }
 
     @Test
+    void aRequestForAnOrderACallbackAlreadySettledSkipsTheGridStepAndChangesNothing() throws Exception {
+        TestOrder order = order("pm_card_visa", 2);
+        Api.Charge charge = chargeBehindTheWorkersBack(order);
+        byte[] body = Json.write(new Webhooks.Event("evt_first", "charge.succeeded", System.currentTimeMillis() / 1000,
+                charge));
+        String t = Long.toString(System.currentTimeMillis() / 1000);
+        try (HttpClientResponse res = http.post("/webhooks/provider")
+                .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign(SECRET, t, body))
+                .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+            assertThat(res.as(String.class)).contains("\"settled\"");
+        }
+        assertThat(WorkerFixture.chargeColumn(engines, order, "settled_at")).isNotNull();
+        long skipped = worker.metrics().count(WorkerMetrics.Name.GRID_ALREADY_FOLLOWING);
+        // The worker's own delivery arrives after the callback settled the order and the grid followed it.
+        producer.send(order.request());
+        awaitUntil("the delivery is counted", () -> "1".equals(WorkerFixture.chargeColumn(engines, order, "deliveries")));
+        awaitUntil("the grid step was skipped",
+                () -> worker.metrics().count(WorkerMetrics.Name.GRID_ALREADY_FOLLOWING) == skipped + 1);
+        assertThat(status(order)).isEqualTo("PAID");
+        assertThat(WorkerFixture.tickets(engines, order)).isEqualTo(2);
+        assertThat(grid.inventory().find(order.eventId(), order.holdId()).orElseThrow().status())
+                .isEqualTo(HoldStatus.SOLD);
+        assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY)).isEqualTo(new StockCounters(10, 8, 0, 2));
+        assertThat(books.findByReference(order.orderId().toString())).hasSize(1);
+    }
+
+    @Test
     void aMixedWorkloadUnderProviderFaultsEndsWithEveryOrderFinalAndTheAuditClean() throws Exception {
         simulator.chaos().set(new Chaos.Plan(5L, 50L, 200L, 0.2, 0.05, 1_500L, 0.02, 4));
         simulator.faults().set(new Faults.Plan(3, 3, 503, 0L, 0));

@@ -118,7 +118,9 @@ public final class PaidOrdersBenchmark {
         System.out.printf("bench: warm-up: %d orders, %.0f orders/s (not reported)%n", warm.paid, warm.wallRate);
         sleep(Duration.ofSeconds(2));
 
+        CpuSeconds cpuBefore = CpuSeconds.now();
         Result r = placeAndAwaitPaid(event, fans, concurrency);
+        CpuSeconds cpu = CpuSeconds.now().minus(cpuBefore);
         double raw = 0;
         List<String> pgbenchLines = new ArrayList<>();
         sleep(Duration.ofSeconds(2));
@@ -140,6 +142,9 @@ public final class PaidOrdersBenchmark {
         System.out.printf("checkout alone (orders accepted, min -> max created_at): %.0f orders/s (%.2f s)%n",
                 r.placed / r.acceptSeconds, r.acceptSeconds);
         System.out.printf("POST /api/orders response time (client): p50 %.1f ms, p99 %.1f ms%n", r.postP50, r.postP99);
+        System.out.printf("CPU during the timed part: this JVM %.2f s (services, simulator, clients), child processes"
+                        + " %.2f s (PostgreSQL, Pulsar); per PAID order %.2f + %.2f ms%n", cpu.jvm(), cpu.children(),
+                1000 * cpu.jvm() / r.paid, 1000 * cpu.children() / r.paid);
         for (String line : pgbenchLines) {
             System.out.println(line);
         }
@@ -194,6 +199,36 @@ public final class PaidOrdersBenchmark {
             }
         });
         return new ArrayList<>(out);
+    }
+
+    /**
+     * CPU time used so far by this JVM and by its live descendant processes (PostgreSQL's server and backends,
+     * Pulsar's JVM), from {@code /proc} ({@code utime + stime}, clock ticks of 1/100 s). Less sensitive than a rate
+     * to other work on a shared machine, as it counts what this stack itself burnt.
+     */
+    record CpuSeconds(double jvm, double children) {
+        static CpuSeconds now() {
+            double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            double children = ProcessHandle.current().descendants().mapToDouble(p -> ticks(p.pid())).sum() / 100.0;
+            return new CpuSeconds(jvm, children);
+        }
+
+        CpuSeconds minus(CpuSeconds earlier) {
+            return new CpuSeconds(jvm - earlier.jvm, children - earlier.children);
+        }
+
+        private static long ticks(long pid) {
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // Fields after the command name, which is in parentheses and may hold spaces: state is the 3rd field,
+                // utime the 14th and stime the 15th.
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0; // exited meanwhile
+            }
+        }
     }
 
     record Result(int placed, int postFailures, int paid, int otherFinal, int awaiting, double wallSeconds,
