@@ -79,12 +79,7 @@ public final class PaymentStore {
                      + " on conflict (order_id) do update set attempt_started_at = now() returning order_id)"
                      + " select (select status from locked), (select count(*) from stamped)")) {
             ps.setObject(1, order.id());
-            ps.setObject(2, order.id());
-            ps.setString(3, order.eventId());
-            ps.setString(4, order.holdId());
-            ps.setLong(5, order.amountMinor());
-            ps.setString(6, order.currency());
-            ps.setString(7, order.paymentMethodId());
+            bindOrder(ps, order, 2);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String status = rs.getString(1);
@@ -257,12 +252,7 @@ public final class PaymentStore {
                 + " select (select order_status from prior), (select count(*) from recorded),"
                 + " (select count(*) from moved), (select count(*) from issued)")) {
             ps.setObject(1, order.id());
-            ps.setObject(2, order.id());
-            ps.setString(3, order.eventId());
-            ps.setString(4, order.holdId());
-            ps.setLong(5, order.amountMinor());
-            ps.setString(6, order.currency());
-            ps.setString(7, order.paymentMethodId());
+            bindOrder(ps, order, 2);
             ps.setString(8, outcome.status().name());
             ps.setString(9, outcome.providerChargeId());
             ps.setString(10, outcome.declineCode());
@@ -336,12 +326,17 @@ public final class PaymentStore {
     }
 
     private static void bindOrder(PreparedStatement ps, OrderRow order) throws SQLException {
-        ps.setObject(1, order.id());
-        ps.setString(2, order.eventId());
-        ps.setString(3, order.holdId());
-        ps.setLong(4, order.amountMinor());
-        ps.setString(5, order.currency());
-        ps.setString(6, order.paymentMethodId());
+        bindOrder(ps, order, 1);
+    }
+
+    /** The charge row's order columns (id, event, hold, amount, currency, payment method) from parameter {@code first}. */
+    private static void bindOrder(PreparedStatement ps, OrderRow order, int first) throws SQLException {
+        ps.setObject(first, order.id());
+        ps.setString(first + 1, order.eventId());
+        ps.setString(first + 2, order.holdId());
+        ps.setLong(first + 3, order.amountMinor());
+        ps.setString(first + 4, order.currency());
+        ps.setString(first + 5, order.paymentMethodId());
     }
 
     /** A known answer to record. */
