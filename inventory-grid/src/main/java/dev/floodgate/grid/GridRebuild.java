@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldId;
 import dev.floodgate.grid.hold.HoldProcessors;
@@ -56,6 +57,7 @@ public final class GridRebuild {
             events++;
             grid.catalog().restore(event);
             grid.catalog().lock(event.eventId());
+            List<String> restored = new ArrayList<>();
             try {
                 for (CategoryInfo category : event.categories()) {
                     int present = 0;
@@ -81,12 +83,34 @@ public final class GridRebuild {
                     held += units[0];
                     sold += units[1];
                     rebuilt++;
+                    restored.add(category.categoryId());
                 }
+                restoreFanRecords(grid, stock, event, restored, clock);
             } finally {
                 grid.catalog().unlock(event.eventId());
             }
         }
         return new Report(events, rebuilt, warm, partial, held, sold);
+    }
+
+    /**
+     * The records of the holds now in checkout, in their fans' home stripes, so that they count against the per-fan
+     * limit until their orders end, as before the grid was lost. The request id that made a hold is not in the
+     * order, so the record names only the hold; a retry of that request is matched by the hold id, which the fan and
+     * request ids determine.
+     */
+    private static void restoreFanRecords(Grid grid, IMap<StockKey, Stripe> stock, EventInfo event,
+                                          List<String> categories, Clock clock) {
+        long now = clock.millis();
+        for (String categoryId : categories) {
+            for (Hold hold : grid.inventory().holds(event.eventId(), categoryId)) {
+                if (hold.status() == HoldStatus.IN_CHECKOUT) {
+                    stock.executeOnKey(Inventory.homeKey(event, hold.fanId()), new FanHolds.Ensure(hold.fanId(),
+                            new FanHolds.Entry("rebuilt:" + hold.holdId(), hold.holdId(), hold.quantity(),
+                                    hold.expiresAtMillis()), now));
+                }
+            }
+        }
     }
 
     private static long[] restoreCategory(IMap<StockKey, Stripe> stock, DataSource db, String eventId,

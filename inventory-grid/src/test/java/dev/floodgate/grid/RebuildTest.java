@@ -11,6 +11,7 @@ import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.catalog.Seating;
+import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.inventory.Stripe;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
@@ -82,6 +83,16 @@ class RebuildTest {
                 assertThat(after.catalog().find(ev).orElseThrow()).isEqualTo(store.find(ev).orElseThrow());
                 assertThat(after.inventory().audit(ev, "ga")).isEqualTo(new StockCounters(100, 95, 2, 3));
                 assertThat(after.inventory().audit(ev, "vip")).isEqualTo(new StockCounters(10, 10, 0, 0));
+                // The hold in checkout still counts against its fan (2 of 4): 3 more is too many, 2 more is not,
+                // and a retry of the request that made it answers it without counting it twice.
+                Inventory inventory = after.inventory();
+                assertThat(inventory.hold(ev, "ga", "fan-1", "r-more", 3, TTL).outcome())
+                        .isEqualTo(HoldResult.Outcome.LIMIT_REACHED);
+                assertThat(inventory.hold(ev, "ga", "fan-1", "r-" + awaitingOrder, 2, TTL).hold().holdId())
+                        .isEqualTo(awaitingHold);
+                HoldResult two = inventory.hold(ev, "ga", "fan-1", "r-two", 2, TTL);
+                assertThat(two.done()).isTrue();
+                assertThat(inventory.release(ev, two.hold().holdId(), "fan-1").done()).isTrue();
                 // The order awaiting payment can still be settled against the rebuilt grid.
                 assertThat(after.inventory().find(ev, awaitingHold).orElseThrow().status())
                         .isEqualTo(HoldStatus.IN_CHECKOUT);

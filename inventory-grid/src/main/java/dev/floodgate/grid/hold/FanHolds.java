@@ -77,6 +77,15 @@ public record FanHolds(Entry[] entries) {
         return null;
     }
 
+    public static Entry byHold(List<Entry> live, String holdId) {
+        for (Entry e : live) {
+            if (e.holdId().equals(holdId)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /**
      * Records the request unless the fan's live units plus {@code quantity} exceed {@code maxPerFan}; a request id
      * seen before answers its earlier record. Pure: the caller stores {@code live} when the outcome is NEW.
@@ -85,6 +94,9 @@ public record FanHolds(Entry[] entries) {
                                       long expiresAtMillis) {
         int units = units(live);
         Entry earlier = byRequest(live, requestId);
+        if (earlier == null) {
+            earlier = byHold(live, holdId); // a record restored by a rebuild names the hold, not the request
+        }
         if (earlier != null) {
             return new Reservation(Outcome.EXISTING, earlier, units);
         }

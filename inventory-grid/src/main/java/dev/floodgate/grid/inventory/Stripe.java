@@ -467,7 +467,7 @@ public final class Stripe {
                 return HoldResult.of(HoldResult.Outcome.NOT_YOURS);
             }
             // Put back a record lost with a rebuild; a sold hold no longer counts (its sale dropped the record).
-            if (existing.status() != HoldStatus.SOLD && FanHolds.byRequest(live, requestId) == null) {
+            if (existing.status() != HoldStatus.SOLD && FanHolds.byHold(live, holdId) == null) {
                 live.add(new FanHolds.Entry(requestId, holdId, existing.quantity(), existing.expiresAtMillis()));
                 fans.put(fanId, FanHolds.of(live));
             }
