@@ -57,7 +57,7 @@ public final class GridRebuild {
             events++;
             grid.catalog().restore(event);
             grid.catalog().lock(event.eventId());
-            List<String> restored = new ArrayList<>();
+            List<Hold> inCheckout = new ArrayList<>();
             try {
                 for (CategoryInfo category : event.categories()) {
                     int present = 0;
@@ -78,14 +78,13 @@ public final class GridRebuild {
                         continue;
                     }
                     long[] units = category.seated()
-                            ? restoreSeated(stock, db, event.eventId(), category, checkoutTtl, clock)
-                            : restoreCategory(stock, db, event.eventId(), category, checkoutTtl, clock);
+                            ? restoreSeated(stock, db, event.eventId(), category, checkoutTtl, clock, inCheckout)
+                            : restoreCategory(stock, db, event.eventId(), category, checkoutTtl, clock, inCheckout);
                     held += units[0];
                     sold += units[1];
                     rebuilt++;
-                    restored.add(category.categoryId());
                 }
-                restoreFanRecords(grid, stock, event, restored, clock);
+                restoreFanRecords(stock, event, inCheckout, clock);
             } finally {
                 grid.catalog().unlock(event.eventId());
             }
@@ -99,22 +98,20 @@ public final class GridRebuild {
      * order, so the record names only the hold; a retry of that request is matched by the hold id, which the fan and
      * request ids determine.
      */
-    private static void restoreFanRecords(Grid grid, IMap<StockKey, Stripe> stock, EventInfo event,
-                                          List<String> categories, Clock clock) {
+    private static void restoreFanRecords(IMap<StockKey, Stripe> stock, EventInfo event, List<Hold> inCheckout,
+                                          Clock clock) {
         long now = clock.millis();
-        for (String categoryId : categories) {
-            for (Hold hold : grid.inventory().holds(event.eventId(), categoryId)) {
-                if (hold.status() == HoldStatus.IN_CHECKOUT) {
-                    stock.executeOnKey(Inventory.homeKey(event, hold.fanId()), new FanHolds.Ensure(hold.fanId(),
-                            new FanHolds.Entry("rebuilt:" + hold.holdId(), hold.holdId(), hold.quantity(),
-                                    hold.expiresAtMillis()), now));
-                }
-            }
+        for (Hold hold : inCheckout) {
+            stock.executeOnKey(Inventory.homeKey(event, hold.fanId()), new FanHolds.Ensure(hold.fanId(),
+                    new FanHolds.Entry("rebuilt:" + hold.holdId(), hold.holdId(), hold.quantity(),
+                            hold.expiresAtMillis()), now));
         }
     }
 
+    /** Restores a general-admission category; its holds in checkout are also added to {@code inCheckout}. */
     private static long[] restoreCategory(IMap<StockKey, Stripe> stock, DataSource db, String eventId,
-                                          CategoryInfo category, Duration checkoutTtl, Clock clock) {
+                                          CategoryInfo category, Duration checkoutTtl, Clock clock,
+                                          List<Hold> inCheckout) {
         int stripes = category.stripes();
         List<List<Hold>> holds = new ArrayList<>();
         int[] heldBy = new int[stripes];
@@ -143,6 +140,7 @@ public final class GridRebuild {
                         soldBy[stripe] += quantity;
                     } else {
                         heldBy[stripe] += quantity;
+                        inCheckout.add(hold);
                     }
                 }
             }
@@ -180,9 +178,11 @@ public final class GridRebuild {
      * A seated category: each section from the catalog's seats, each order's seats (column {@code seat_ids}) held
      * in checkout or sold on the section its hold id names, every other seat available. An order naming a seat the
      * section does not have (or another order's seat) is reported and left out, never allowed to break the section.
+     * Its holds in checkout are also added to {@code inCheckout}.
      */
     private static long[] restoreSeated(IMap<StockKey, Stripe> stock, DataSource db, String eventId,
-                                        CategoryInfo category, Duration checkoutTtl, Clock clock) {
+                                        CategoryInfo category, Duration checkoutTtl, Clock clock,
+                                        List<Hold> inCheckout) {
         int sections = category.seating().sections().size();
         List<List<Hold>> holds = new ArrayList<>();
         List<java.util.Set<String>> seatsOf = new ArrayList<>();
@@ -217,13 +217,15 @@ public final class GridRebuild {
                         continue;
                     }
                     used.get(section).addAll(seats);
-                    holds.get(section).add(new Hold(holdId, eventId, category.categoryId(), rs.getString(2),
-                            seats.size(), paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, rs.getString(1),
-                            paid ? Long.MAX_VALUE : until, seats));
+                    Hold hold = new Hold(holdId, eventId, category.categoryId(), rs.getString(2), seats.size(),
+                            paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, rs.getString(1),
+                            paid ? Long.MAX_VALUE : until, seats);
+                    holds.get(section).add(hold);
                     if (paid) {
                         soldUnits += seats.size();
                     } else {
                         heldUnits += seats.size();
+                        inCheckout.add(hold);
                     }
                 }
             }

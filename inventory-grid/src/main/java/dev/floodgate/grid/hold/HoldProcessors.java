@@ -32,14 +32,6 @@ public final class HoldProcessors {
         return result;
     }
 
-    public record TakeHold(String holdId, String fanId, int quantity, long expiresAtMillis)
-            implements EntryProcessor<StockKey, Stripe, HoldResult> {
-        @Override
-        public HoldResult process(Map.Entry<StockKey, Stripe> entry) {
-            return apply(entry, s -> s.take(holdId, fanId, quantity, expiresAtMillis), true);
-        }
-    }
-
     public record ReleaseHold(String holdId, String fanId) implements EntryProcessor<StockKey, Stripe, HoldResult> {
         @Override
         public HoldResult process(Map.Entry<StockKey, Stripe> entry) {
@@ -71,8 +63,8 @@ public final class HoldProcessors {
     }
 
     /**
-     * As {@link TakeHold}, also answering what the stripe had available, so a caller short of stock knows how much
-     * to borrow from the other stripes.
+     * Takes the units of a hold on its stripe ({@link Stripe#take}), also answering what the stripe had available, so
+     * a caller short of stock knows how much to borrow from the other stripes.
      */
     public record Take(String holdId, String fanId, int quantity, long expiresAtMillis)
             implements EntryProcessor<StockKey, Stripe, Taken> {
@@ -216,22 +208,6 @@ public final class HoldProcessors {
             }
             entry.setValue(stripe);
             return true;
-        }
-    }
-
-    /** Returns to stock every hold of the stripe whose time has passed; answers the units returned. */
-    public record ExpireHolds(long nowMillis) implements EntryProcessor<StockKey, Stripe, Integer> {
-        @Override
-        public Integer process(Map.Entry<StockKey, Stripe> entry) {
-            Stripe stripe = entry.getValue();
-            if (stripe == null) {
-                return 0;
-            }
-            int returned = stripe.expire(nowMillis);
-            if (stripe.pruneRecords(nowMillis) | returned > 0) {
-                entry.setValue(stripe);
-            }
-            return returned;
         }
     }
 

@@ -40,8 +40,8 @@ public final class GridSerializers {
         config.addSerializer(new CategorySerializer());
         config.addSerializer(new EventSerializer());
         config.setClasses(HoldResult.class,
-                HoldProcessors.TakeHold.class, HoldProcessors.ReleaseHold.class, HoldProcessors.MarkInCheckout.class,
-                HoldProcessors.MarkSold.class, HoldProcessors.ReleaseForOrder.class, HoldProcessors.ExpireHolds.class,
+                HoldProcessors.ReleaseHold.class, HoldProcessors.MarkInCheckout.class,
+                HoldProcessors.MarkSold.class, HoldProcessors.ReleaseForOrder.class,
                 HoldProcessors.InitStripe.class, HoldProcessors.ReadHold.class, HoldProcessors.ReadCounters.class,
                 StockCounters.class, HoldProcessors.Take.class, HoldProcessors.Lend.class,
                 HoldProcessors.ReadLoans.class, HoldProcessors.Receive.class, HoldProcessors.Settle.class,

@@ -248,6 +248,18 @@ class SettlementTest {
         assertThat(grid.inventory().counters(order.eventId(), WorkerFixture.CATEGORY)).isEqualTo(new StockCounters(10, 8, 0, 2));
     }
 
+    private record CallbackAnswer(int status, String body) {
+    }
+
+    /** Posts a provider callback signed with {@code secret} at time {@code t}, as the provider would. */
+    private static CallbackAnswer callback(byte[] body, String t, String secret) {
+        try (HttpClientResponse res = http.post("/webhooks/provider")
+                .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign(secret, t, body))
+                .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+            return new CallbackAnswer(res.status().code(), res.as(String.class));
+        }
+    }
+
     @Test
     void aCallbackAloneSettlesAnOrderAndAForgedOneIsRefused() throws Exception {
         TestOrder order = order("pm_card_visa", 1);
@@ -255,19 +267,12 @@ class SettlementTest {
         byte[] body = Json.write(new Webhooks.Event("evt_test", "charge.succeeded", System.currentTimeMillis() / 1000,
                 charge));
         String t = Long.toString(System.currentTimeMillis() / 1000);
-        try (HttpClientResponse res = http.post("/webhooks/provider")
-                .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign("another-secret-0123456789", t, body))
-                .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
-            assertThat(res.status().code()).isEqualTo(401);
-        }
+        assertThat(callback(body, t, "another-secret-0123456789").status()).isEqualTo(401);
         assertThat(status(order)).isEqualTo("AWAITING_PAYMENT");
         for (int i = 0; i < 2; i++) {
-            try (HttpClientResponse res = http.post("/webhooks/provider")
-                    .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign(SECRET, t, body))
-                    .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
-                assertThat(res.status().code()).isEqualTo(200);
-                assertThat(res.as(String.class)).contains(i == 0 ? "settled" : "already-settled");
-            }
+            CallbackAnswer answer = callback(body, t, SECRET);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains(i == 0 ? "settled" : "already-settled");
         }
         assertThat(status(order)).isEqualTo("PAID");
         assertThat(WorkerFixture.tickets(engines, order)).isEqualTo(1);
@@ -280,11 +285,7 @@ class SettlementTest {
         byte[] body = Json.write(new Webhooks.Event("evt_first", "charge.succeeded", System.currentTimeMillis() / 1000,
                 charge));
         String t = Long.toString(System.currentTimeMillis() / 1000);
-        try (HttpClientResponse res = http.post("/webhooks/provider")
-                .header(HeaderNames.create("X-Provider-Signature"), "t=" + t + ",v1=" + Webhooks.sign(SECRET, t, body))
-                .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
-            assertThat(res.as(String.class)).contains("\"settled\"");
-        }
+        assertThat(callback(body, t, SECRET).body()).contains("\"settled\"");
         assertThat(WorkerFixture.chargeColumn(engines, order, "settled_at")).isNotNull();
         long skipped = worker.metrics().count(WorkerMetrics.Name.GRID_ALREADY_FOLLOWING);
         // The worker's own delivery arrives after the callback settled the order and the grid followed it.

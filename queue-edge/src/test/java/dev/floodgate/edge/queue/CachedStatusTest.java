@@ -1,6 +1,7 @@
 package dev.floodgate.edge.queue;
 
 import dev.floodgate.edge.support.Http;
+import dev.floodgate.edge.support.Race;
 import dev.floodgate.edge.support.RunningEdge;
 import dev.floodgate.edge.support.TestGrid;
 import dev.floodgate.engines.fixture.Engines;
@@ -18,10 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -104,7 +101,7 @@ class CachedStatusTest {
             RunningEdge edge = edge(i);
             joins.add(() -> edge.http.post(queue(eventId), null, fan.auth()));
         }
-        List<Http.Response> answers = race(joins);
+        List<Http.Response> answers = Race.all(16, joins);
         assertThat(answers.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
         assertThat(answers.stream().map(r -> r.json().get("ticket").asLong()).distinct().count()).isEqualTo(1);
         assertThat(b.http.get("/api/operator/events/" + eventId + "/figures", b.operatorAuth()).json()
@@ -193,26 +190,7 @@ class CachedStatusTest {
                 reads.add(() -> state(edge, eventId, fan));
             }
         }
-        return race(reads);
-    }
-
-    private static <T> List<T> race(List<Callable<T>> calls) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
-            for (Callable<T> call : calls) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return call.call();
-                }));
-            }
-            go.countDown();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return out;
-        }
+        return Race.all(16, reads);
     }
 
     private static <T> T eventually(Supplier<T> read, T expected) {

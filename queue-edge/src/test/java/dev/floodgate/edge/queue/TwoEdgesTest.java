@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.edge.support.Http;
 import dev.floodgate.engines.fixture.MutableClock;
+import dev.floodgate.edge.support.Race;
 import dev.floodgate.edge.support.RunningEdge;
 import dev.floodgate.edge.support.TestGrid;
 import dev.floodgate.engines.fixture.Engines;
@@ -27,10 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -64,25 +63,6 @@ class TwoEdgesTest {
         return i % 2 == 0 ? a : b;
     }
 
-    private static <T> List<T> race(int threads, List<Callable<T>> calls) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (Callable<T> call : calls) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return call.call();
-                }));
-            }
-            go.countDown();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return out;
-        }
-    }
-
     private List<RunningEdge.SignedUp> fans(int n) {
         List<RunningEdge.SignedUp> fans = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -106,7 +86,7 @@ class TwoEdgesTest {
                 });
             }
         }
-        List<String> all = race(16, reads);
+        List<String> all = Race.all(16, reads);
         return all.subList(all.size() - fans.size(), all.size());
     }
 
@@ -120,7 +100,7 @@ class TwoEdgesTest {
             RunningEdge edge = edge(i);
             joins.add(() -> edge.http.post("/api/events/" + eventId + "/queue", null, fan.auth()));
         }
-        List<Http.Response> answers = race(24, joins);
+        List<Http.Response> answers = Race.all(24, joins);
         assertThat(answers.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
         assertThat(answers.stream().map(r -> r.json().get("ticket").asLong()).distinct().count()).isEqualTo(1);
         JsonNode figures = b.http.get("/api/operator/events/" + eventId + "/figures", b.operatorAuth()).json();
@@ -168,7 +148,7 @@ class TwoEdgesTest {
             RunningEdge.SignedUp fan = fans.get(i);
             joins.add(() -> edge.http.post("/api/events/" + eventId + "/queue", null, fan.auth()).status());
         }
-        assertThat(race(10, joins)).containsOnly(201);
+        assertThat(Race.all(10, joins)).containsOnly(201);
         for (int step = 0; step < 5; step++) {
             clock.advance(Duration.ofSeconds(1));
             assertThat(statesReadConcurrently(eventId, fans).stream().filter("ADMITTED"::equals).count())
