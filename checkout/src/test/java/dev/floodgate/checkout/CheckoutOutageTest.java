@@ -7,11 +7,11 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
+import dev.floodgate.runtime.HttpClients;
 import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -55,7 +55,8 @@ class CheckoutOutageTest {
     private static Grid grid;
     private static TestIssuer issuer;
     private static CheckoutServer checkout;
-    private static WebClient http;
+    /** Four fans place orders at once: clients borrowed per call (one shared WebClient misreads, see HttpClients). */
+    private static HttpClients.Confined http;
     private static PulsarClient pulsar;
     private static Consumer<PaymentRequest> payments;
     private static final Set<String> delivered = ConcurrentHashMap.newKeySet();
@@ -88,7 +89,8 @@ class CheckoutOutageTest {
                 "pulsar.topics.payment-requests", topic,
                 "outbox.send-timeout-millis", "3000",
                 "admission.jwks-url", issuer.jwksUrl())), grid);
-        http = WebClient.builder().baseUri(checkout.url()).readTimeout(Duration.ofSeconds(20)).build();
+        http = HttpClients.confined(8, Duration.ofSeconds(20),
+                builder -> builder.baseUri(checkout.url()).readTimeout(Duration.ofSeconds(20)));
     }
 
     @AfterAll
@@ -115,13 +117,15 @@ class CheckoutOutageTest {
     }
 
     private static Reply place(Attempt a) {
-        try (HttpClientResponse res = http.method(Method.POST).path("/api/orders")
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.admission(a.fan(), EVENT))
-                .header(HeaderNames.create("Idempotency-Key"), a.key())
-                .submit(a.body())) {
-            return new Reply(res.status().code(), res.as(String.class));
-        }
+        return http.call(client -> {
+            try (HttpClientResponse res = client.method(Method.POST).path("/api/orders")
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.admission(a.fan(), EVENT))
+                    .header(HeaderNames.create("Idempotency-Key"), a.key())
+                    .submit(a.body())) {
+                return new Reply(res.status().code(), res.as(String.class));
+            }
+        });
     }
 
     private static long count(String sql) throws Exception {

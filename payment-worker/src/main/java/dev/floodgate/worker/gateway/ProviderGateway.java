@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floodgate.contracts.http.Json;
+import dev.floodgate.runtime.HttpClients;
 import io.helidon.faulttolerance.CircuitBreaker;
 import io.helidon.faulttolerance.CircuitBreakerOpenException;
 import io.helidon.faulttolerance.Retry;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The worker's HTTP client of the card processor (Helidon WebClient over real HTTP). Each charge is sent with the
@@ -32,13 +34,16 @@ public final class ProviderGateway {
     public static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
     private static final System.Logger LOG = System.getLogger(ProviderGateway.class.getName());
     private static final int MAX_REASON_LENGTH = 300;
+    /** Calls to the provider at once (and kept-alive connections); above the worker's messages in flight. */
+    private static final int MAX_CONCURRENT_CALLS = 128;
 
     /** The provider's replies are read leniently: a real provider adds fields over time. */
     private static final ObjectMapper LENIENT = Json.MAPPER.copy()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final ProviderSettings settings;
-    private final WebClient client;
+    /** Clients borrowed per call: one shared WebClient can misread responses under concurrency (HttpClients). */
+    private final HttpClients.Confined clients;
     private final Retry retry;
     private final CircuitBreaker breaker;
     private final AtomicLong retries = new AtomicLong();
@@ -46,13 +51,11 @@ public final class ProviderGateway {
 
     public ProviderGateway(ProviderSettings settings) {
         this.settings = settings;
-        this.client = WebClient.builder()
+        this.clients = HttpClients.confined(MAX_CONCURRENT_CALLS, settings.readTimeout(), builder -> builder
                 .baseUri(settings.url())
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
-                .followRedirects(false)
-                .shareConnectionCache(false)
-                .build();
+                .followRedirects(false));
         BackoffPolicy backoff = new BackoffPolicy(settings.maxAttempts(), settings.initialBackoff().toMillis(),
                 settings.maxBackoff().toMillis(), settings.jitter());
         this.retry = Retry.builder()
@@ -141,13 +144,12 @@ public final class ProviderGateway {
      * attempt, for reconciliation of unknown outcomes.
      */
     public Optional<ProviderCharge> findByIdempotencyKey(String idempotencyKey) throws ProviderUnavailableException {
-        try (HttpClientResponse res = client.get("/v1/charges").queryParam("idempotencyKey", idempotencyKey)
-                .request()) {
-            String body = res.as(String.class);
-            if (res.status().code() != 200) {
-                throw new ProviderUnavailableException("charge lookup answered HTTP " + res.status().code(), 1, null);
+        try {
+            Answer res = exchange(c -> c.get("/v1/charges").queryParam("idempotencyKey", idempotencyKey).request());
+            if (res.status() != 200) {
+                throw new ProviderUnavailableException("charge lookup answered HTTP " + res.status(), 1, null);
             }
-            List<ProviderCharge> found = LENIENT.readValue(body, ChargeList.class).data();
+            List<ProviderCharge> found = LENIENT.readValue(res.body(), ChargeList.class).data();
             return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
         } catch (IOException | RuntimeException e) {
             throw new ProviderUnavailableException("charge lookup failed: " + e, 1, e);
@@ -159,12 +161,12 @@ public final class ProviderGateway {
      * {@code /v1/simulator/charges}, a real processor a paginated list). One attempt.
      */
     public List<ProviderCharge> listCharges(String path) throws ProviderUnavailableException {
-        try (HttpClientResponse res = client.get(path).request()) {
-            String body = res.as(String.class);
-            if (res.status().code() != 200) {
-                throw new ProviderUnavailableException("charge listing answered HTTP " + res.status().code(), 1, null);
+        try {
+            Answer res = exchange(c -> c.get(path).request());
+            if (res.status() != 200) {
+                throw new ProviderUnavailableException("charge listing answered HTTP " + res.status(), 1, null);
             }
-            return LENIENT.readValue(body, ChargeList.class).data();
+            return LENIENT.readValue(res.body(), ChargeList.class).data();
         } catch (IOException | RuntimeException e) {
             throw new ProviderUnavailableException("charge listing failed: " + e, 1, e);
         }
@@ -175,12 +177,12 @@ public final class ProviderGateway {
      * One attempt.
      */
     public List<ProviderRefund> listRefunds(String path) throws ProviderUnavailableException {
-        try (HttpClientResponse res = client.get(path).request()) {
-            String body = res.as(String.class);
-            if (res.status().code() != 200) {
-                throw new ProviderUnavailableException("refund listing answered HTTP " + res.status().code(), 1, null);
+        try {
+            Answer res = exchange(c -> c.get(path).request());
+            if (res.status() != 200) {
+                throw new ProviderUnavailableException("refund listing answered HTTP " + res.status(), 1, null);
             }
-            return LENIENT.readValue(body, RefundList.class).data();
+            return LENIENT.readValue(res.body(), RefundList.class).data();
         } catch (IOException | RuntimeException e) {
             throw new ProviderUnavailableException("refund listing failed: " + e, 1, e);
         }
@@ -235,26 +237,34 @@ public final class ProviderGateway {
      * stream: nothing was learnt) and 408/409/429/5xx answers are retryable; anything else is answered.
      */
     private Answer post(String path, String idempotencyKey, Object body, int attempt, String what) {
-        int status;
-        String text;
-        try (HttpClientResponse res = client.post(path)
-                .header(IDEMPOTENCY_KEY, idempotencyKey)
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.ACCEPT, "application/json")
-                .submit(Json.write(body))) {
-            status = res.status().code();
-            text = res.entity().hasEntity() ? res.as(String.class) : "";
+        Answer answer;
+        try {
+            answer = exchange(c -> c.post(path)
+                    .header(IDEMPOTENCY_KEY, idempotencyKey)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .header(HeaderNames.ACCEPT, "application/json")
+                    .submit(Json.write(body)));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "provider " + what + " attempt " + attempt + " for "
                     + idempotencyKey + " failed: " + e);
             throw new RetryableFailure(rootMessage(e), e);
         }
+        int status = answer.status();
         if (status == 408 || status == 409 || status == 429 || status >= 500) {
             LOG.log(System.Logger.Level.DEBUG, () -> "provider " + what + " attempt " + attempt + " for "
                     + idempotencyKey + " answered HTTP " + status);
             throw new RetryableFailure("HTTP " + status, null);
         }
-        return new Answer(status, text);
+        return answer;
+    }
+
+    /** One request through a borrowed client, its whole body read before the client goes back. */
+    private Answer exchange(Function<WebClient, HttpClientResponse> send) {
+        return clients.call(c -> {
+            try (HttpClientResponse res = send.apply(c)) {
+                return new Answer(res.status().code(), res.entity().hasEntity() ? res.as(String.class) : "");
+            }
+        });
     }
 
     /** The first error message of our error body, or the start of whatever came. */

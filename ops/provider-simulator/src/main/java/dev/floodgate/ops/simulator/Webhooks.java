@@ -2,6 +2,7 @@ package dev.floodgate.ops.simulator;
 
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.ops.simulator.Api.Charge;
+import dev.floodgate.runtime.HttpClients;
 import io.helidon.config.Config;
 
 import javax.crypto.Mac;
@@ -9,7 +10,6 @@ import javax.crypto.spec.SecretKeySpec;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -59,9 +59,10 @@ public final class Webhooks implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private static final HeaderName SIGNATURE = HeaderNames.create(SIGNATURE_HEADER);
-    // Helidon's client, not java.net.http: about half the CPU per callback here (one callback per charge).
-    private final WebClient http = WebClient.builder().connectTimeout(Duration.ofSeconds(2))
-            .readTimeout(Duration.ofSeconds(5)).followRedirects(false).shareConnectionCache(false).build();
+    // Helidon's client, not java.net.http: about half the CPU per callback here (one callback per charge). Borrowed
+    // per callback: one WebClient shared by the senders can misread responses (see HttpClients).
+    private final HttpClients.Confined http = HttpClients.confined(64, Duration.ofSeconds(5), builder -> builder
+            .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(5)).followRedirects(false));
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sent = new AtomicLong();
@@ -106,14 +107,15 @@ public final class Webhooks implements AutoCloseable {
             }
             try {
                 String t = Long.toString(clock.instant().getEpochSecond());
-                int status;
-                try (HttpClientResponse res = http.post(settings.url())
-                        .header(HeaderNames.CONTENT_TYPE, "application/json")
-                        .header(SIGNATURE, "t=" + t + ",v1=" + sign(settings.secret(), t, body))
-                        .submit(body)) {
-                    status = res.status().code();
-                    res.entity().consume();
-                }
+                int status = http.call(client -> {
+                    try (HttpClientResponse res = client.post(settings.url())
+                            .header(HeaderNames.CONTENT_TYPE, "application/json")
+                            .header(SIGNATURE, "t=" + t + ",v1=" + sign(settings.secret(), t, body))
+                            .submit(body)) {
+                        res.entity().consume();
+                        return res.status().code();
+                    }
+                });
                 if (status / 100 == 2) {
                     sent.incrementAndGet();
                     return;
