@@ -11,8 +11,10 @@ import dev.floodgate.edge.fan.Passwords;
 import dev.floodgate.edge.hold.HoldRoutes;
 import dev.floodgate.edge.operator.OperatorAuth;
 import dev.floodgate.edge.operator.OperatorRoutes;
+import dev.floodgate.edge.queue.PollAdvice;
 import dev.floodgate.edge.queue.QueueMetrics;
 import dev.floodgate.edge.limit.ClientLimits;
+
 import dev.floodgate.edge.queue.QueueRoutes;
 import dev.floodgate.edge.queue.QueueStreams;
 import dev.floodgate.edge.queue.StockSource;
@@ -143,14 +145,18 @@ public final class EdgeServer implements AutoCloseable {
                 room.create(event.eventId(), settings.queueDefaults().ratePerMinute(),
                         settings.queueDefaults().batchSize());
             }
+            room.signInGrace(ServiceConfig.millis(config.get("queue.sign-in-grace-millis"),
+                    WaitingRoom.DEFAULT_SIGN_IN_GRACE.toMillis()));
+            PollAdvice advice = PollAdvice.from(config.get("queue.poll"));
             streams = new QueueStreams(room, issuer, metrics, grid.hazelcast(), settings.pushInterval(),
-                    settings.streamHeartbeat(), settings.streamMaxLifetime(), settings.maxStreams());
+                    settings.streamHeartbeat(), settings.streamMaxLifetime(), settings.maxStreams(), advice);
             Passwords passwords = new Passwords(settings.maxConcurrentPasswordHashes(), settings.passwordHashWait());
             OperatorAuth operatorAuth = new OperatorAuth(settings.operatorUsername(), settings.operatorPassword());
 
             FanRoutes fans = new FanRoutes(new FanStore(dataSource), passwords, issuer);
             QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, ClientLimits.from(config.get("limits")),
-                    metrics);
+                    metrics, advice, ServiceConfig.millis(config.get("token.place-ttl-millis"), 86_400_000),
+                    (eventId, body) -> { });
             KeyRoutes keyRoutes = new KeyRoutes(ring);
             // The seat map is served from a short cache (real time, not the test clock: it only bounds grid reads).
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),

@@ -152,6 +152,30 @@ public final class QueueProcessors {
         }
     }
 
+    /**
+     * On a spot map entry (fan id to ticket): binds {@code ticket} to the fan unless the fan already holds an earlier
+     * (lower) one, so one account keeps one place and binding more places never improves it. Answers
+     * {@code [kept, displaced]}: the ticket the fan holds after the call, and the one it held before when the call
+     * replaced it (else 0). Atomic on the fan's key, so two edges binding two places of one account end with one.
+     */
+    public record KeepEarlier(int ticket) implements EntryProcessor<String, Integer, long[]> {
+        public KeepEarlier {
+            if (ticket < 1) {
+                throw new IllegalArgumentException("ticket must be positive");
+            }
+        }
+
+        @Override
+        public long[] process(Map.Entry<String, Integer> entry) {
+            Integer held = entry.getValue();
+            if (held != null && held <= ticket) {
+                return new long[] {held, 0};
+            }
+            entry.setValue(ticket);
+            return new long[] {ticket, held == null ? 0 : held};
+        }
+    }
+
     /** Reads a queue's state without a write or a backup. */
     public record Read() implements EntryProcessor<String, QueueState, QueueState>, ReadOnly {
         @Override

@@ -25,6 +25,11 @@ public record FanPlace(FanState state, long ticket, Long place, Long fansAhead, 
         SOLD_OUT,
         /** The fan's turn came and the admission window is running. */
         ADMITTED,
+        /**
+         * An anonymous place's turn came: it must be bound to an account (sign in or sign up) within the grace time
+         * to be admitted, else it yields its turn (ADMISSION_EXPIRED). No admission token is given meanwhile.
+         */
+        AWAITING_SIGN_IN,
         /** The fan's turn came and the window passed (or the fan left). */
         ADMISSION_EXPIRED,
         /** The queue closed before the fan's turn. */
@@ -34,6 +39,10 @@ public record FanPlace(FanState state, long ticket, Long place, Long fansAhead, 
         public boolean terminal() {
             return this == ADMISSION_EXPIRED || this == CLOSED;
         }
+    }
+
+    FanPlace withState(FanState newState, Instant expiresAt) {
+        return new FanPlace(newState, ticket, place, fansAhead, estimatedWaitSeconds, chance, expiresAt, newlyJoined);
     }
 
     FanPlace joined(boolean newly) {

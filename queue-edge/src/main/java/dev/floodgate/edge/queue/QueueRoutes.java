@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -26,6 +27,8 @@ import java.util.HexFormat;
  */
 public final class QueueRoutes {
     static final int MAX_FAIRNESS_PAGE = 10_000;
+    /** Join and bind bodies are a token or a challenge and a nonce. */
+    static final int MAX_BODY_BYTES = 2048;
 
     private final WaitingRoom room;
     private final QueueStreams streams;
@@ -34,9 +37,37 @@ public final class QueueRoutes {
     private final ClientLimits limits;
     private final QueueMetrics metrics;
     private final StreamTickets streamTickets;
+    private final PollAdvice advice;
+    private final Duration placeTtl;
+    private final JoinProof proof;
+
+    /**
+     * What an anonymous join must prove before it takes a place (the proof of work of the event), given the join's
+     * body; throws the refusal.
+     */
+    public interface JoinProof {
+        void check(String eventId, AnonymousJoin body);
+    }
+
+    /** Body of an anonymous join: the solved challenge, when the event asks for one. */
+    public record AnonymousJoin(String challenge, String nonce) {
+    }
+
+    /** Body of a bind: the place to bind to the signed-in fan. */
+    public record Bind(String placeToken) {
+        public Bind {
+            if (placeToken == null || placeToken.isBlank()) {
+                throw ApiException.badRequest("placeToken is required", "placeToken");
+            }
+        }
+    }
 
     public QueueRoutes(WaitingRoom room, QueueStreams streams, TokenGuard guard, TokenIssuer tokens,
-                       ClientLimits limits, QueueMetrics metrics) {
+                       ClientLimits limits, QueueMetrics metrics, PollAdvice advice, Duration placeTtl,
+                       JoinProof proof) {
+        this.advice = advice;
+        this.placeTtl = placeTtl;
+        this.proof = proof;
         this.room = room;
         this.streams = streams;
         this.guard = guard;
@@ -48,6 +79,7 @@ public final class QueueRoutes {
 
     public void routes(HttpRouting.Builder routing) {
         routing.post("/api/events/{eventId}/queue", this::join);
+        routing.post("/api/events/{eventId}/queue/bind", this::bind);
         routing.get("/api/events/{eventId}/queue", this::status);
         routing.delete("/api/events/{eventId}/queue", this::leave);
         routing.get("/api/events/{eventId}/queue/stream", this::stream);
@@ -55,22 +87,53 @@ public final class QueueRoutes {
         routing.get("/api/events/{eventId}/queue/fairness", this::fairness);
     }
 
+    /**
+     * A signed-in fan joins with their fan token; a visitor without one (no Authorization header) takes an anonymous
+     * place, after the event's proof of work, and gets a place token to watch it and bind it when they sign in.
+     */
     private void join(ServerRequest req, ServerResponse res) {
+        limits.address(req);
+        String eventId = eventId(req);
+        if (!TokenGuard.hasAuthorization(req)) {
+            byte[] body = JsonHttp.readBytes(req, MAX_BODY_BYTES);
+            AnonymousJoin proven = body.length == 0 ? new AnonymousJoin(null, null)
+                    : JsonHttp.parse(body, AnonymousJoin.class);
+            proof.check(eventId, proven);
+            WaitingRoom.Anonymous taken = room.joinAnonymously(eventId);
+            String placeToken = tokens.placeToken(taken.placeId(), eventId, placeTtl).token();
+            send(res, 201, QueueView.ofPlace(taken.place(), advice, placeToken));
+            return;
+        }
+        String fanId = guard.fan(req);
+        limits.join(fanId);
+        FanPlace place = room.join(eventId, fanId);
+        send(res, place.newlyJoined() ? 201 : 200, QueueView.of(eventId, fanId, place, tokens, metrics, advice));
+    }
+
+    /** A fan's status with their fan token, or an anonymous place's with its place token. */
+    private void status(ServerRequest req, ServerResponse res) {
+        limits.address(req);
+        String eventId = eventId(req);
+        TokenGuard.QueueCaller caller = guard.fanOrPlace(req, eventId);
+        limits.status(caller.id());
+        res.header("Cache-Control", "no-store");
+        if (caller.place()) {
+            send(res, 200, QueueView.ofPlace(room.placeStatus(eventId, caller.id()), advice, null));
+            return;
+        }
+        send(res, 200, QueueView.of(eventId, caller.id(), room.status(eventId, caller.id()), tokens, metrics,
+                advice));
+    }
+
+    /** The signed-in fan takes over an anonymous place (one place per account: see WaitingRoom#bind). */
+    private void bind(ServerRequest req, ServerResponse res) {
         limits.address(req);
         String fanId = guard.fan(req);
         String eventId = eventId(req);
         limits.join(fanId);
-        FanPlace place = room.join(eventId, fanId);
-        send(res, place.newlyJoined() ? 201 : 200, QueueView.of(eventId, fanId, place, tokens, metrics));
-    }
-
-    private void status(ServerRequest req, ServerResponse res) {
-        limits.address(req);
-        String fanId = guard.fan(req);
-        String eventId = eventId(req);
-        limits.status(fanId);
-        res.header("Cache-Control", "no-store");
-        send(res, 200, QueueView.of(eventId, fanId, room.status(eventId, fanId), tokens, metrics));
+        Bind body = JsonHttp.read(req, Bind.class, MAX_BODY_BYTES);
+        String placeId = guard.place(body.placeToken(), eventId);
+        send(res, 200, QueueView.of(eventId, fanId, room.bind(eventId, placeId, fanId), tokens, metrics, advice));
     }
 
     private static void send(ServerResponse res, int status, QueueView view) {
@@ -81,8 +144,8 @@ public final class QueueRoutes {
 
     private void leave(ServerRequest req, ServerResponse res) {
         limits.address(req);
-        String fanId = guard.fan(req);
         String eventId = eventId(req);
+        String fanId = guard.fanOrPlace(req, eventId).id();
         limits.join(fanId);
         if (!room.leave(eventId, fanId)) {
             throw ApiException.notFound("you have not joined this event's queue");

@@ -40,6 +40,7 @@ public final class QueueStreams implements AutoCloseable {
     private final WaitingRoom room;
     private final TokenIssuer tokens;
     private final QueueMetrics metrics;
+    private final PollAdvice advice;
     private final Duration heartbeat;
     private final Duration maxLifetime;
     private final int maxStreams;
@@ -62,7 +63,9 @@ public final class QueueStreams implements AutoCloseable {
     }
 
     public QueueStreams(WaitingRoom room, TokenIssuer tokens, QueueMetrics metrics, HazelcastInstance hz,
-                        Duration pushInterval, Duration heartbeat, Duration maxLifetime, int maxStreams) {
+                        Duration pushInterval, Duration heartbeat, Duration maxLifetime, int maxStreams,
+                        PollAdvice advice) {
+        this.advice = advice;
         this.room = room;
         this.tokens = tokens;
         this.metrics = metrics;
@@ -146,7 +149,7 @@ public final class QueueStreams implements AutoCloseable {
 
     private SseEvent event(String eventId, String fanId, FanPlace place, int id) {
         return SseEvent.builder().name("status").id(Integer.toString(id)).reconnectDelay(Duration.ofSeconds(3))
-                .data(QueueView.of(eventId, fanId, place, tokens, metrics).json()).build();
+                .data(QueueView.of(eventId, fanId, place, tokens, metrics, advice).json()).build();
     }
 
     /** Streams open on this edge. */

@@ -42,6 +42,11 @@ public final class WaitingRoom {
     /** Grid topic of leaves ({@code eventId \n fanId}): every edge drops its copy of that fan's ticket. */
     public static final String LEFT_TOPIC = "floodgate-queue-left";
 
+    /** Place ids of anonymous visitors start with this; fan ids never contain '~' (uuids, provider:claim). */
+    public static final String PLACE_PREFIX = "place~";
+    /** How long an anonymous place whose turn came waits to be bound, unless configured. */
+    public static final Duration DEFAULT_SIGN_IN_GRACE = Duration.ofMinutes(2);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HazelcastInstance hz;
@@ -58,6 +63,7 @@ public final class WaitingRoom {
     private final UUID leftListener;
     private volatile Consumer<String> onNews = eventId -> {
     };
+    private volatile Duration signInGrace = DEFAULT_SIGN_IN_GRACE;
 
     public WaitingRoom(HazelcastInstance hz, Clock clock, Duration admissionWindow, QueueMetrics metrics) {
         this(hz, clock, admissionWindow, metrics, StockSource.none(), 0.25);
@@ -99,6 +105,17 @@ public final class WaitingRoom {
         this.metrics = metrics;
         this.stock = stock;
         this.holdReturnShare = holdReturnShare;
+    }
+
+    /**
+     * How long an anonymous place whose turn came may take to be bound before it yields its turn (at most the
+     * admission window: a bound place is admitted for what is left of it).
+     */
+    public void signInGrace(Duration grace) {
+        if (grace.isNegative() || grace.compareTo(admissionWindow) > 0) {
+            throw new IllegalArgumentException("queue.sign-in-grace-millis must be 0.." + admissionWindow.toMillis());
+        }
+        this.signInGrace = grace;
     }
 
     /** Called with an event id when this edge sees the queue change in a way fans must hear of at once. */
@@ -269,18 +286,107 @@ public final class WaitingRoom {
      */
     public boolean leave(String eventId, String fanId) {
         Integer ticket = spots(eventId).remove(fanId);
-        copies.forgetTicket(eventId, fanId);
+        forgetEverywhere(eventId, fanId);
         if (ticket == null) {
             return false;
         }
+        finish(eventId, ticket);
+        return true;
+    }
+
+    /** Every edge drops its copy of this key's ticket (the key's spot changed or went). */
+    private void forgetEverywhere(String eventId, String key) {
+        copies.forgetTicket(eventId, key);
         if (left != null) {
-            left.publish(eventId + '\n' + fanId);
+            left.publish(eventId + '\n' + key);
         }
+    }
+
+    /** The spot of {@code ticket} is given up: its admission, if running, ends now; else it admits nobody. */
+    private void finish(String eventId, long ticket) {
         QueueState state = advance(eventId);
         long place = state == null ? 0 : places.placeOf(state, ticket);
         long now = clock.millis();
         remember(states.executeOnKey(eventId, new QueueProcessors.Finish(place, now)), now);
-        return true;
+    }
+
+    /** An anonymous visitor's new place: its id (the place token's subject) and where it stands. */
+    public record Anonymous(String placeId, FanPlace place) {
+    }
+
+    /** A visitor without a session takes a place: nothing is stored but the grid's spot, as for a fan's join. */
+    public Anonymous joinAnonymously(String eventId) {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        String placeId = PLACE_PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        return new Anonymous(placeId, join(eventId, placeId));
+    }
+
+    public static boolean isPlace(String id) {
+        return id.startsWith(PLACE_PREFIX);
+    }
+
+    /**
+     * Where an anonymous place stands. When its turn has come it is AWAITING_SIGN_IN until the grace time after its
+     * admission (its admission expiry then says by when); past that it yields its turn: the spot goes (once, by
+     * whichever edge removes it) and the answer is ADMISSION_EXPIRED.
+     */
+    public FanPlace placeStatus(String eventId, String placeId) {
+        FanPlace place = status(eventId, placeId);
+        if (place.state() != FanPlace.FanState.ADMITTED) {
+            return place;
+        }
+        Instant expires = place.admissionExpiresAt();
+        Instant signInBy = expires.minus(admissionWindow).plus(signInGrace);
+        if (signInBy.isAfter(expires)) {
+            signInBy = expires;
+        }
+        if (clock.instant().isBefore(signInBy)) {
+            return place.withState(FanPlace.FanState.AWAITING_SIGN_IN, signInBy);
+        }
+        if (spots(eventId).remove(placeId, (int) place.ticket())) {
+            forgetEverywhere(eventId, placeId);
+            finish(eventId, place.ticket());
+        }
+        return place.withState(FanPlace.FanState.ADMISSION_EXPIRED, signInBy);
+    }
+
+    /**
+     * Binds an anonymous place to a fan: one place per account. When the fan holds no place the place becomes
+     * theirs; when they hold one, the earlier of the two (lower ticket) is kept and the other given up, so binding
+     * more places never improves a fan's turn and never gives two admissions, also when two edges bind two places of
+     * one fan at once (the choice is one atomic step on the fan's spot). A bind repeated after it went through
+     * answers the fan's place. 404 when neither the place nor a place of the fan is there; 409 when the place's
+     * turn has passed.
+     */
+    public FanPlace bind(String eventId, String placeId, String fanId) {
+        if (!isPlace(placeId) || isPlace(fanId)) {
+            throw new IllegalArgumentException("bind takes a place id and a fan id");
+        }
+        IMap<String, Integer> spots = spots(eventId);
+        Integer placeTicket = spots.get(placeId);
+        if (placeTicket == null) {
+            if (ticketOf(eventId, fanId) == null) {
+                throw ApiException.notFound("this place is no longer in the queue (it was bound, left or yielded "
+                        + "its turn)");
+            }
+            return status(eventId, fanId);
+        }
+        if (placeStatus(eventId, placeId).state() == FanPlace.FanState.ADMISSION_EXPIRED) {
+            throw ApiException.conflict("this place's turn has passed: it was not bound in time");
+        }
+        long[] kept = spots.executeOnKey(fanId, new QueueProcessors.KeepEarlier(placeTicket));
+        if (spots.remove(placeId, placeTicket)) {
+            forgetEverywhere(eventId, placeId);
+            if (kept[0] != placeTicket) {
+                finish(eventId, placeTicket);
+            }
+        }
+        if (kept[1] != 0) {
+            finish(eventId, kept[1]);
+        }
+        forgetEverywhere(eventId, fanId);
+        return status(eventId, fanId);
     }
 
     /** The fan's view of a state: arithmetic only (no grid call), so a push to many fans costs one state read. */

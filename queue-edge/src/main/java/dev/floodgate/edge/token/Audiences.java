@@ -6,6 +6,11 @@ public final class Audiences {
     public static final String FAN = "floodgate-fan";
     /** A fan admitted from one event's queue: may hold and buy tickets of that event (claim {@code event}). */
     public static final String ADMISSION = "floodgate-admission";
+    /**
+     * A visitor's anonymous place in one event's queue (claim {@code event}; subject the place id): may read that
+     * place's status and bind it to an account, nothing else (it never holds seats or orders).
+     */
+    public static final String PLACE = "floodgate-place";
     /** Claim of an admission token naming the event it admits to. */
     public static final String EVENT_CLAIM = "event";
 

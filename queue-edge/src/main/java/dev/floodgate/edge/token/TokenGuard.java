@@ -37,6 +37,62 @@ public final class TokenGuard {
         }
     }
 
+    /** Who a queue request speaks for: a fan (signed in) or an anonymous place of this event. */
+    public record QueueCaller(String id, boolean place) {
+    }
+
+    /**
+     * The fan of a fan token, or the place of a place token for {@code eventId} (401 for anything else, 403 for a
+     * place of another event). The token's audience is peeked at (unverified) only to choose which check to run;
+     * that check is the whole verification.
+     */
+    public QueueCaller fanOrPlace(ServerRequest req, String eventId) {
+        String token = bearer(req);
+        if (Audiences.PLACE.equals(peekAudience(token))) {
+            return new QueueCaller(place(token, eventId), true);
+        }
+        try {
+            return new QueueCaller(verifier.verify(token, Audiences.FAN).subject(), false);
+        } catch (TokenRejected e) {
+            throw ApiException.unauthorized("token rejected: " + e.getMessage());
+        }
+    }
+
+    /** Whether the request carries any Authorization header (an anonymous join carries none). */
+    public static boolean hasAuthorization(ServerRequest req) {
+        return req.headers().contains(HeaderNames.AUTHORIZATION);
+    }
+
+    /** The place id of a valid place token for {@code eventId}. */
+    public String place(String token, String eventId) {
+        VerifiedToken verified;
+        try {
+            verified = verifier.verify(token, Audiences.PLACE);
+        } catch (TokenRejected e) {
+            throw ApiException.unauthorized("place token rejected: " + e.getMessage());
+        }
+        if (!eventId.equals(verified.claim(Audiences.EVENT_CLAIM).orElse(null))) {
+            throw ApiException.forbidden("this place token is for another event");
+        }
+        return verified.subject();
+    }
+
+    /** The {@code aud} of a JWT's payload without checking anything (null when unreadable). */
+    static String peekAudience(String token) {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (second < 0 || second - first > 4096) {
+            return null;
+        }
+        try {
+            String payload = new String(java.util.Base64.getUrlDecoder().decode(token.substring(first + 1, second)),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return payload.contains("\"" + Audiences.PLACE + "\"") ? Audiences.PLACE : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private String admitted(String token, String eventId) {
         VerifiedToken verified;
         try {

@@ -52,6 +52,18 @@ public final class TokenIssuer {
     }
 
     /**
+     * An anonymous place in one event's queue: audience {@link Audiences#PLACE}, subject the place id, claim
+     * {@code event}, valid for {@code ttl} (a wait can be long; the place itself ends when it is bound or yields).
+     */
+    public IssuedToken placeToken(String placeId, String eventId, Duration ttl) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        IssuedToken issued = sign(placeId, Audiences.PLACE, eventId, now, now.plus(ttl));
+        fanTokenIssued.accept(issued.token(), new VerifiedToken(placeId, Audiences.PLACE, issued.expiresAt(),
+                Map.of(Audiences.EVENT_CLAIM, eventId)));
+        return issued;
+    }
+
+    /**
      * An admission to one event: audience {@link Audiences#ADMISSION}, subject the fan id, claim {@code event}.
      * The expiry is fixed by the caller (when the fan was admitted plus the admission window), so re-issuing the
      * token on every status read never extends it.
