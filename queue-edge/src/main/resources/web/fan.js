@@ -3,7 +3,7 @@ import {
   api, h, $, showError, clearError, busy, money, count, dateTime, clock, waitText, timeLeft, randomKey, announce, ApiError,
 } from './common.js';
 
-const QUEUE_POLL_MS = 2000;
+const QUEUE_POLL_MS = 2000;   // until the server advises an interval (status.pollAfterMillis)
 const LIVE_RETRY_MS = [1000, 3000, 10000, 30000];   // waits before reopening the stream after 0, 1, 2, 3+ failures
 const FINAL_STATES = ['CLOSED', 'ADMISSION_EXPIRED'];
 const ORDER_POLL_MS = 1500;
@@ -34,7 +34,8 @@ let admission = null;      // {token, expiresAt} while ADMITTED
 let lastState = null;
 let lastStatus = null;    // the last queue status, to re-word the queue card when the journey moves on
 let pendingJoin = null;    // event id to join right after signing in
-let queueTimer = null;      // polling: the fallback while the live stream is not delivering
+let queueTimer = null;      // the next poll, while polling (far from the front, or while the stream is not delivering)
+let polling = false;        // whether polling is on (off while the live stream delivers)
 let live = null;            // the EventSource of the live status stream, while open
 let liveGen = 0;            // bumped whenever the stream is stopped, so late tickets and events of an old one are dropped
 let liveRetryTimer = null;
@@ -261,18 +262,37 @@ async function openJourney() {
   $('#journey-when').textContent = event ? dateTime(event.startsAt) : '';
   $('#main').focus({ preventScroll: true });
   window.scrollTo({ top: 0 });
-  pollQueue();
-  startPolling();
   liveFailures = 0;
-  connectLive();
+  polling = true;
+  pollTick();
+}
+
+/** The interval the server advised with the last status (longer further back in the queue), else the default. */
+function nextPollMs() {
+  const ms = lastStatus && lastStatus.pollAfterMillis;
+  return ms > 0 ? ms : QUEUE_POLL_MS;
+}
+
+/**
+ * Polls at the server's advised interval. Near the front the server advises the live stream: it is opened then
+ * (and polling pauses while it delivers); further back, a fan only asks now and then and holds no connection.
+ */
+async function pollTick() {
+  queueTimer = null;
+  await pollQueue();
+  if (!polling || streaming) return;
+  if (lastStatus && lastStatus.stream && !live && !liveRetryTimer) connectLive();
+  if (!FINAL_STATES.includes(lastState)) queueTimer = setTimeout(pollTick, nextPollMs());
 }
 
 function startPolling() {
-  if (!queueTimer) queueTimer = setInterval(pollQueue, QUEUE_POLL_MS);
+  polling = true;
+  if (!queueTimer) queueTimer = setTimeout(pollTick, nextPollMs());
 }
 
 function stopPolling() {
-  clearInterval(queueTimer);
+  polling = false;
+  clearTimeout(queueTimer);
   queueTimer = null;
 }
 
@@ -395,7 +415,7 @@ function applyStatus(s) {
   $('#q-progress').value = pct;
   $('#q-progress-text').textContent = `${pct}%`;
   $('#q-updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${
-    streaming ? 'live' : 'refreshes every 2 seconds'}`;
+    streaming ? 'live' : `refreshes every ${Math.round(nextPollMs() / 1000)} seconds`}`;
 
   let message = STATE_TEXT[s.state] || s.state;
   if (s.state === 'ADMITTED') {

@@ -4,9 +4,11 @@ package dev.floodgate.edge.operator;
  * {@code GET /api/operator/events/{id}/figures}. {@code joined}: fans with a spot; {@code waiting}: places not
  * admitted yet; {@code admitted}: places admitted so far; {@code activeShoppers}: admitted, admission running, not
  * left; {@code measuredRatePerMinute}: admissions over the last minute; {@code abandoned}: fans who left the queue;
+ * {@code unboundPlaces}: anonymous places still in the queue, not bound to an account yet (joined counts them too);
  * stock counters summed over all categories.
  */
 public record Figures(String eventId, String queueStatus, long joined, long waiting, long admitted,
-                      long activeShoppers, double measuredRatePerMinute, long abandoned, int available, int held,
+                      long activeShoppers, double measuredRatePerMinute, long abandoned, long unboundPlaces,
+                      int available, int held,
                       int sold, int capacity) {
 }

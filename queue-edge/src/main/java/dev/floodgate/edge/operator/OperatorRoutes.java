@@ -153,6 +153,7 @@ public final class OperatorRoutes {
         long now = room.now();
         JsonHttp.ok(res, new Figures(eventId, q.status().name(), q.joined(), q.waiting(), q.admittedUpTo(),
                 q.active(now), Math.round(q.measuredRatePerSecond(now) * 600) / 10.0, q.left(),
+                room.unboundPlaces(eventId),
                 stock.available(), stock.held(), stock.sold(), stock.capacity()));
     }
 }

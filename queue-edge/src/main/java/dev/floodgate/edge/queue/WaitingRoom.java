@@ -1,6 +1,7 @@
 package dev.floodgate.edge.queue;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.crdt.pncounter.PNCounter;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import dev.floodgate.contracts.error.ApiException;
@@ -41,6 +42,8 @@ public final class WaitingRoom {
     public static final String STATE_MAP = QueueState.MAP;
     /** Grid topic of leaves ({@code eventId \n fanId}): every edge drops its copy of that fan's ticket. */
     public static final String LEFT_TOPIC = "floodgate-queue-left";
+    /** Grid PN counters of unbound anonymous places, one per event (name + event id). */
+    public static final String UNBOUND_COUNTER = "floodgate-queue-unbound.";
 
     /** Place ids of anonymous visitors start with this; fan ids never contain '~' (uuids, provider:claim). */
     public static final String PLACE_PREFIX = "place~";
@@ -290,6 +293,7 @@ public final class WaitingRoom {
         if (ticket == null) {
             return false;
         }
+        placeGone(eventId, fanId);
         finish(eventId, ticket);
         return true;
     }
@@ -319,7 +323,25 @@ public final class WaitingRoom {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         String placeId = PLACE_PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        return new Anonymous(placeId, join(eventId, placeId));
+        Anonymous taken = new Anonymous(placeId, join(eventId, placeId));
+        unbound(eventId).incrementAndGet();
+        return taken;
+    }
+
+    /** Anonymous places of the event still in the queue and not bound (a grid PN counter: AP, no CP subsystem). */
+    public long unboundPlaces(String eventId) {
+        return Math.max(0, unbound(eventId).get());
+    }
+
+    private PNCounter unbound(String eventId) {
+        return hz.getPNCounter(UNBOUND_COUNTER + eventId);
+    }
+
+    /** A place's spot went (bound, yielded, left): exactly once, by whoever removed it. */
+    private void placeGone(String eventId, String id) {
+        if (isPlace(id)) {
+            unbound(eventId).decrementAndGet();
+        }
     }
 
     public static boolean isPlace(String id) {
@@ -345,6 +367,7 @@ public final class WaitingRoom {
             return place.withState(FanPlace.FanState.AWAITING_SIGN_IN, signInBy);
         }
         if (spots(eventId).remove(placeId, (int) place.ticket())) {
+            placeGone(eventId, placeId);
             forgetEverywhere(eventId, placeId);
             finish(eventId, place.ticket());
         }
@@ -377,6 +400,7 @@ public final class WaitingRoom {
         }
         long[] kept = spots.executeOnKey(fanId, new QueueProcessors.KeepEarlier(placeTicket));
         if (spots.remove(placeId, placeTicket)) {
+            placeGone(eventId, placeId);
             forgetEverywhere(eventId, placeId);
             if (kept[0] != placeTicket) {
                 finish(eventId, placeTicket);

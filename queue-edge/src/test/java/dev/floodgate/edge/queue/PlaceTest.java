@@ -90,10 +90,16 @@ class PlaceTest {
         assertThat(status.json().get("placeToken").isNull()).as("the token is given once, at the join").isTrue();
     }
 
+    private long unboundPlaces(String eventId) {
+        return a.http.get("/api/operator/events/" + eventId + "/figures", a.operatorAuth()).json()
+                .get("unboundPlaces").asLong();
+    }
+
     @Test
     void aPlaceIsKeptAcrossSignUp() {
         String eventId = pausedEvent();
         JsonNode joined = anonymousJoin(a, eventId);
+        assertThat(unboundPlaces(eventId)).as("the operator sees a place without an account").isEqualTo(1);
         RunningEdge.SignedUp fan = a.signUp();
         Http.Response bound = bind(b, eventId, fan, joined.get("placeToken").asText());
         assertThat(bound.status()).as(bound.body()).isEqualTo(200);
@@ -103,6 +109,7 @@ class PlaceTest {
                 .isEqualTo(joined.get("ticket").asLong());
         // The place itself is gone: its token reads nothing any more.
         assertThat(placeStatus(a, eventId, joined.get("placeToken").asText()).status()).isEqualTo(404);
+        assertThat(unboundPlaces(eventId)).isZero();
     }
 
     @Test
@@ -215,6 +222,8 @@ class PlaceTest {
         JsonNode yielded = placeStatus(b, eventId, placeToken).json();
         assertThat(yielded.get("state").asText()).isEqualTo("ADMISSION_EXPIRED");
         assertThat(yielded.get("pollAfterMillis").asLong()).as("nothing more to ask").isZero();
+        placeStatus(a, eventId, placeToken);
+        assertThat(unboundPlaces(eventId)).as("yielded once, counted once").isZero();
         Http.Response late = bind(a, eventId, a.signUp(), placeToken);
         assertThat(late.status()).isEqualTo(404);
         assertThat(late.error()).contains("no longer in the queue");
