@@ -44,6 +44,8 @@ let streaming = false;      // the stream delivered a status and is still open: 
 let orderTimer = null;
 let countdownTimer = null;
 let authMode = 'in';
+let renewTimer = null;      // the planned renewal of the fan token
+let renewing = null;        // the renewal in flight: every caller waits for this one (a refresh token works once)
 
 function load(key) {
   try { return JSON.parse(sessionStorage.getItem(key)); } catch { return null; }
@@ -59,7 +61,10 @@ const announcer = () => $('#announcer');
 init();
 
 async function init() {
-  if (fan && Date.parse(fan.expiresAt) <= Date.now()) signOut('Your session has ended. Please sign in again.');
+  // A stored session renews while its refresh token lives; one from before refresh tokens cannot.
+  if (fan && (!fan.refreshToken || Date.parse(fan.refreshExpiresAt) <= Date.now())) {
+    signOut('Your session has ended. Please sign in again.');
+  }
   wireAuth();
   wireJourney();
   $('#refresh-events').addEventListener('click', loadEvents);
@@ -70,6 +75,14 @@ async function init() {
   } catch (err) {
     showError($('#events-error'), err);
   }
+  if (fan && (fan.endsAt || 0) <= Date.now()) {
+    try { await renew(); } catch (err) { sessionEnded(err); }
+  }
+  if (fan) planRenewal();
+  // A sleeping tab's timers run late: on coming back, renew at once if the planned moment has passed.
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && fan && Date.now() >= (fan.renewAt || 0)) renewOnSchedule();
+  });
   await loadEvents();
   if (fan && flow) resumeJourney();
   else renderAuth();
@@ -130,9 +143,8 @@ function wireAuth() {
     try {
       const session = await busy(form, authMode === 'up' ? 'Creating your account…' : 'Signing in…',
         () => api(authMode === 'up' ? '/api/fans' : '/api/sessions', { method: 'POST', body }));
-      fan = { token: session.token, fanId: session.fanId, expiresAt: session.expiresAt,
-        name: body.displayName || email, email };
-      save('floodgate.fan', fan);
+      fan = { name: body.displayName || email, email };
+      keepSession(session);
       $('#password').value = '';
       renderWho();
       renderAuth();
@@ -148,6 +160,106 @@ function wireAuth() {
     }
   });
   $('#sign-out').addEventListener('click', () => signOut('You are signed out.'));
+  $('#sign-out-everywhere').addEventListener('click', signOutEverywhere);
+}
+
+// ---- the session: a short fan token, renewed with a refresh token that works once ----
+
+/** Keeps a sign-in's or renewal's answer and plans the next renewal. */
+function keepSession(session) {
+  const received = Date.now();
+  const lifetime = tokenLifetime(session);
+  // A random moment in the last third of the token's life (a few seconds before its end at the latest): a crowd
+  // that signed in at the same minute does not renew at the same second, least of all at the drop's opening.
+  const renewIn = Math.min(lifetime * (2 / 3 + Math.random() / 3), Math.max(0, lifetime - 5000));
+  Object.assign(fan, {
+    token: session.token, fanId: session.fanId, expiresAt: session.expiresAt,
+    refreshToken: session.refreshToken, refreshExpiresAt: session.refreshExpiresAt, renewAt: received + renewIn,
+    endsAt: received + lifetime,
+  });
+  save('floodgate.fan', fan);
+  planRenewal();
+}
+
+/**
+ * How long the fan token lives, from its own iat and exp (the server's clock on both ends), so a device whose clock
+ * is off neither renews in a loop nor too late. At least 30 s whatever the token says.
+ */
+function tokenLifetime(session) {
+  let millis = NaN;
+  try {
+    const claims = JSON.parse(atob(session.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    millis = (claims.exp - claims.iat) * 1000;
+  } catch { /* not readable: fall back on the answer's expiresAt */ }
+  if (!Number.isFinite(millis)) millis = Date.parse(session.expiresAt) - Date.now();
+  return Number.isFinite(millis) ? Math.max(30000, millis) : 30000;
+}
+
+function planRenewal() {
+  clearTimeout(renewTimer);
+  if (!fan) return;
+  renewTimer = setTimeout(renewOnSchedule, Math.max(0, (fan.renewAt || 0) - Date.now()));
+}
+
+/** The planned renewal. Unreachable or busy: try again shortly (the fan stays); refused: back to sign-in. */
+async function renewOnSchedule() {
+  try {
+    await renew();
+  } catch (err) {
+    if (sessionEnded(err)) return;
+    if (!fan) return;
+    clearTimeout(renewTimer);
+    renewTimer = setTimeout(renewOnSchedule, 5000 + Math.random() * 10000);
+  }
+}
+
+/**
+ * Swaps the refresh token for a new fan token and a new refresh token. Only one at a time: presenting the same
+ * refresh token twice is how the server recognises a stolen one, and it then ends the session.
+ */
+function renew() {
+  if (!fan) return Promise.reject(new ApiError(401, ['You are signed out.']));
+  if (!renewing) {
+    const presented = fan.refreshToken;
+    renewing = api('/api/sessions/refresh', { method: 'POST', body: { refreshToken: presented }, service: 'the queue' })
+      .then((session) => {
+        if (fan && fan.refreshToken === presented) keepSession(session);
+      })
+      .finally(() => { renewing = null; });
+  }
+  return renewing;
+}
+
+/**
+ * Calls an API with the fan token. A 401 renews the token once and retries (the token may have run out while the
+ * tab slept); only when the renewal itself is refused does the 401 reach the caller, whose sessionEnded() then
+ * sends the fan to sign-in.
+ */
+async function fanApi(url, options = {}) {
+  const used = fan.token;
+  try {
+    return await api(url, { ...options, auth: bearer(used) });
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401) || !fan) throw err;
+    if (fan.token === used) await renew();
+    if (!fan) throw err;
+    return api(url, { ...options, auth: bearer(fan.token) });
+  }
+}
+
+/** Ends every session of this fan, on every device (their fan tokens run out within minutes), then this one. */
+async function signOutEverywhere() {
+  const button = $('#sign-out-everywhere');
+  button.disabled = true;
+  try {
+    await fanApi('/api/sessions', { method: 'DELETE', service: 'the queue' });
+    signOut('You are signed out on every device.');
+  } catch (err) {
+    if (sessionEnded(err)) return;
+    showError($('#events-error'), err);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function setAuthMode(mode) {
@@ -175,6 +287,7 @@ function renderWho() {
 
 function signOut(message) {
   stopTimers();
+  clearTimeout(renewTimer);
   fan = null;
   flow = null;
   admission = null;
@@ -213,8 +326,8 @@ async function join(eventId) {
   if (flow && flow.eventId !== eventId && (flow.hold || flow.orderId)
       && !confirm('You have seats or an order in progress for another event. Leave it?')) return;
   try {
-    const status = await api(`/api/events/${encodeURIComponent(eventId)}/queue`,
-      { method: 'POST', auth: bearer(fan.token), service: 'the queue' });
+    const status = await fanApi(`/api/events/${encodeURIComponent(eventId)}/queue`,
+      { method: 'POST', service: 'the queue' });
     flow = flow && flow.eventId === eventId ? flow : { eventId, baselineAhead: status.fansAhead };
     saveFlow();
     await openJourney();
@@ -312,7 +425,7 @@ async function connectLive() {
   const path = `/api/events/${encodeURIComponent(eventId)}/queue`;
   let ticket;
   try {
-    ticket = await api(`${path}/stream-ticket`, { method: 'POST', auth: bearer(fan.token), service: 'the queue' });
+    ticket = await fanApi(`${path}/stream-ticket`, { method: 'POST', service: 'the queue' });
   } catch (err) {
     if (gen !== liveGen) return;
     if (sessionEnded(err)) return;
@@ -374,8 +487,8 @@ function stopQueueUpdates() {
 async function pollQueue() {
   if (!flow || !fan) return;
   try {
-    const status = await api(`/api/events/${encodeURIComponent(flow.eventId)}/queue`,
-      { auth: bearer(fan.token), service: 'the queue' });
+    const status = await fanApi(`/api/events/${encodeURIComponent(flow.eventId)}/queue`,
+      { service: 'the queue' });
     clearError($('#journey-error'));
     applyStatus(status);
   } catch (err) {
@@ -649,8 +762,8 @@ async function releaseHold() {
   const button = $('#release');
   button.disabled = true;
   try {
-    await api(`/api/events/${encodeURIComponent(flow.eventId)}/holds/${encodeURIComponent(flow.hold.holdId)}`,
-      { method: 'DELETE', auth: bearer(fan.token), service: 'the queue' });
+    await fanApi(`/api/events/${encodeURIComponent(flow.eventId)}/holds/${encodeURIComponent(flow.hold.holdId)}`,
+      { method: 'DELETE', service: 'the queue' });
     holdGone('Seats released.');
   } catch (err) {
     if (sessionEnded(err)) return;
@@ -842,8 +955,8 @@ async function pollOrder() {
   const once = async () => {
     if (!flow || !flow.orderId) return;
     try {
-      const o = await api(`${config.checkoutUrl}/api/orders/${encodeURIComponent(flow.orderId)}`,
-        { auth: bearer(fan.token), service: 'checkout' });
+      const o = await fanApi(`${config.checkoutUrl}/api/orders/${encodeURIComponent(flow.orderId)}`,
+        { service: 'checkout' });
       clearError($('#journey-error'));
       const was = flow.order ? flow.order.status : null;
       flow.order = o;

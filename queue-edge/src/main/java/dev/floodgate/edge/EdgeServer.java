@@ -8,6 +8,7 @@ import dev.floodgate.edge.event.EventRoutes;
 import dev.floodgate.edge.fan.FanRoutes;
 import dev.floodgate.edge.fan.FanStore;
 import dev.floodgate.edge.fan.Passwords;
+import dev.floodgate.edge.fan.SessionStore;
 import dev.floodgate.edge.hold.HoldRoutes;
 import dev.floodgate.edge.operator.OperatorAuth;
 import dev.floodgate.edge.operator.OperatorRoutes;
@@ -41,6 +42,10 @@ import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 /**
@@ -61,11 +66,13 @@ public final class EdgeServer implements AutoCloseable {
     private final IssuerRouter verifiers;
     private final WaitingRoom room;
     private final TokenIssuer tokens;
+    private final ScheduledExecutorService sessionPurge;
 
     private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance,
                        KeyRing keys, QueueStreams streams, IssuerRouter verifiers, WaitingRoom room,
-                       TokenIssuer tokens) {
+                       TokenIssuer tokens, ScheduledExecutorService sessionPurge) {
         this.server = server;
+        this.sessionPurge = sessionPurge;
         this.verifiers = verifiers;
         this.room = room;
         this.tokens = tokens;
@@ -114,6 +121,7 @@ public final class EdgeServer implements AutoCloseable {
         QueueStreams streams = null;
         IssuerRouter verifiers = null;
         WaitingRoom room = null;
+        ScheduledExecutorService sessionPurge = null;
         try {
             Database.migrate(dataSource, SCHEMA);
             // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
@@ -153,18 +161,21 @@ public final class EdgeServer implements AutoCloseable {
             Passwords passwords = new Passwords(settings.maxConcurrentPasswordHashes(), settings.passwordHashWait());
             OperatorAuth operatorAuth = new OperatorAuth(settings.operatorUsername(), settings.operatorPassword());
 
-            FanRoutes fans = new FanRoutes(new FanStore(dataSource), passwords, issuer);
-            QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, ClientLimits.from(config.get("limits")),
-                    metrics, advice, ServiceConfig.millis(config.get("token.place-ttl-millis"), 86_400_000),
-                    (eventId, body) -> { });
+            SessionStore sessions = new SessionStore(dataSource, clock, settings.refreshTtl(), settings.refreshFamilyTtl());
+            // One set of per-address limits for the whole edge: renewals count with the queue calls.
+            ClientLimits limits = ClientLimits.from(config.get("limits"));
+            FanRoutes fans = new FanRoutes(new FanStore(dataSource), passwords, issuer, sessions, guard, limits);
+            QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, limits, metrics, advice,
+                    ServiceConfig.millis(config.get("token.place-ttl-millis"), 86_400_000), (eventId, body) -> { });
             KeyRoutes keyRoutes = new KeyRoutes(ring);
             // The seat map is served from a short cache (real time, not the test clock: it only bounds grid reads).
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),
                     ServiceConfig.millis(config.get("seats.map-max-age-millis"), 1_000));
             HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard);
             OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
-                    settings.queueDefaults());
+                    settings.queueDefaults(), sessions);
             WebRoutes web = WebRoutes.from(config.get("web"));
+            sessionPurge = purgeEndedSessions(sessions, settings.sessionPurgeInterval());
 
             pinGlobalMappers();
             WebServer server = Servers.start(config.get("server"), routing -> {
@@ -180,8 +191,11 @@ public final class EdgeServer implements AutoCloseable {
                 events.routes(routing);
                 web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
-            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer);
+            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer, sessionPurge);
         } catch (RuntimeException e) {
+            if (sessionPurge != null) {
+                sessionPurge.shutdownNow();
+            }
             if (streams != null) {
                 streams.close();
             }
@@ -197,6 +211,20 @@ public final class EdgeServer implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /** Ended session families (and their spent tokens) would otherwise stay forever; every edge sweeps, harmlessly. */
+    private static ScheduledExecutorService purgeEndedSessions(SessionStore sessions, Duration interval) {
+        ScheduledExecutorService purge = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("session-purge").factory());
+        purge.scheduleWithFixedDelay(() -> {
+            try {
+                sessions.purgeEnded();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "purging ended sessions failed; next try in " + interval, e);
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return purge;
     }
 
     /**
@@ -252,6 +280,7 @@ public final class EdgeServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            sessionPurge.shutdownNow();
             streams.close();
             room.close();
             verifiers.close();

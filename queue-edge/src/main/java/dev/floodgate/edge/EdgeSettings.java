@@ -15,7 +15,8 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
                     int maxConcurrentPasswordHashes, Duration passwordHashWait, Duration stockMaxAge,
                     Duration pushInterval, Duration streamHeartbeat, Duration streamMaxLifetime, int maxStreams,
                     double holdReturnShare, Duration keyReload, int tokenCacheEntries, Duration stateMaxAge,
-                    int localTickets, List<ExternalIssuer> externalIssuers) {
+                    int localTickets, List<ExternalIssuer> externalIssuers, Duration refreshTtl,
+                    Duration refreshFamilyTtl, Duration sessionPurgeInterval) {
     static final String DEFAULTS = "queue-edge.yaml";
     static final String LOCAL_OPERATOR_PASSWORD = "local-operator-password";
 
@@ -30,7 +31,7 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
                 config.get("operator.username").asString().orElse("operator"),
                 config.get("operator.password").asString().orElse(LOCAL_OPERATOR_PASSWORD),
                 issuer,
-                ServiceConfig.millis(config.get("token.fan-ttl-millis"), 3_600_000),
+                positive(ServiceConfig.millis(config.get("token.fan-ttl-millis"), 900_000), "fan token"),
                 window,
                 new QueueSettings(config.get("queue.rate-per-minute").asInt().orElse(600),
                         config.get("queue.batch-size").asInt().orElse(50),
@@ -47,12 +48,17 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
                 config.get("token.verified-cache-entries").asInt().orElse(100_000),
                 ServiceConfig.millis(config.get("queue.state-max-age-millis"), 250),
                 config.get("queue.local-tickets").asInt().orElse(200_000),
-                List.copyOf(ExternalIssuer.listFrom(config.get("token.external-issuers"), issuer)));
+                List.copyOf(ExternalIssuer.listFrom(config.get("token.external-issuers"), issuer)),
+                positive(ServiceConfig.millis(config.get("token.refresh-ttl-millis"), 604_800_000L), "refresh token"),
+                positive(ServiceConfig.millis(config.get("token.refresh-family-ttl-millis"), 2_592_000_000L),
+                        "session family"),
+                positive(ServiceConfig.millis(config.get("token.session-purge-interval-millis"), 3_600_000),
+                        "session purge"));
     }
 
     private static Duration positive(Duration d, String what) {
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(what + " interval must be positive");
+            throw new IllegalArgumentException(what + " interval or lifetime must be positive");
         }
         return d;
     }

@@ -3,6 +3,7 @@ package dev.floodgate.edge.operator;
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.edge.fan.SessionStore;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;
 import dev.floodgate.edge.queue.WaitingRoom;
@@ -27,10 +28,12 @@ public final class OperatorRoutes {
     private final Inventory inventory;
     private final WaitingRoom room;
     private final QueueSettings defaults;
+    private final SessionStore sessions;
 
     public OperatorRoutes(OperatorAuth auth, Catalog catalog, Inventory inventory, WaitingRoom room,
-                          QueueSettings defaults) {
+                          QueueSettings defaults, SessionStore sessions) {
         this.auth = auth;
+        this.sessions = sessions;
         this.catalog = catalog;
         this.inventory = inventory;
         this.room = room;
@@ -47,6 +50,14 @@ public final class OperatorRoutes {
         routing.get("/api/operator/events/{eventId}/figures", this::figures);
         routing.put("/api/operator/events/{eventId}/categories/{categoryId}", this::changeCapacity);
         routing.post("/api/operator/events/{eventId}/categories/{categoryId}/seats", this::changeSeats);
+        routing.delete("/api/operator/fans/{fanId}/sessions", this::revokeSessions);
+    }
+
+    /** Ends every session of a fan (a stolen account): no renewal from then on; access tokens run out by themselves. */
+    private void revokeSessions(ServerRequest req, ServerResponse res) {
+        java.util.UUID fanId = Ids.uuid(req.path().pathParameters().get("fanId"), "fanId");
+        sessions.revokeAllOfKnownFan(fanId, "operator").orElseThrow(() -> ApiException.notFound("no such fan"));
+        res.status(204).send();
     }
 
     /**
