@@ -81,6 +81,46 @@ const scenarios = {
     });
   },
 
+  /**
+   * (6) Phone, queue first: a visitor takes a place without an account (solving the event's proof of work when it
+   * asks for one), is told to sign in, creates an account while waiting and keeps the same place, then gets the turn.
+   */
+  async queueFirstThenSignUp(t) {
+    const page = await t.page(PHONE);
+    await t.step('the fan page lists the demo drop', async () => {
+      await page.goto(`${EDGE}/`);
+      await demoCard(page).waitFor();
+    });
+    await t.step('(operator API) the demo queue is paused', () => operatorApi('POST', `/events/${EVENT}/queue/pause`));
+    try {
+      let ticket;
+      await t.step('"Join now, sign in while you wait" gives a place at once, marked as not signed in', async () => {
+        await demoCard(page).getByRole('button', { name: 'Join now, sign in while you wait' }).tap();
+        await page.locator('#queue-badge', { hasText: /^Paused$/ }).waitFor();
+        await page.locator('#q-position', { hasText: /^#\d/ }).waitFor();
+        await page.locator('#place-note-text', { hasText: 'without an account' }).waitFor();
+        await page.locator('#auth-lead', { hasText: 'You have a place in line' }).waitFor();
+        ticket = await page.locator('#q-ticket').textContent();
+        if (!/\d/.test(ticket)) throw new Error(`no ticket number shown: "${ticket}"`);
+        await noSidewaysScroll(page);
+      });
+      await signUp(page, t);
+      await t.step('signed up while waiting: the same place, now kept under the account', async () => {
+        await page.locator('#place-note').waitFor({ state: 'hidden' });
+        const now = await page.locator('#q-ticket').textContent();
+        if (now !== ticket) throw new Error(`the place changed: "${ticket}" became "${now}"`);
+        await page.locator('#queue-badge', { hasText: /^Paused$/ }).waitFor();
+      });
+      await t.step('(operator API) the demo queue resumes', () => operatorApi('POST', `/events/${EVENT}/queue/resume`));
+      await t.step('without a reload the bound place gets the turn and the seat form', async () => {
+        await page.locator('#queue-badge', { hasText: /^Your turn$/ }).waitFor();
+        await page.locator('#hold-form').waitFor();
+      });
+    } finally {
+      await operatorApi('POST', `/events/${EVENT}/queue/resume`, undefined, [200, 409]).catch(() => {});
+    }
+  },
+
   /** (2) Phone: a declined card shows the failure, the seat goes back on sale, the fan may choose again. */
   async declinedCardReturnsTheSeat(t) {
     const page = await t.page(PHONE);

@@ -15,11 +15,13 @@ const STATE_TEXT = {
   PAUSED: 'The organiser has paused the queue. You keep your place.',
   SOLD_OUT: 'Everything is sold or held right now. If seats come back, the queue moves again: you keep your place.',
   ADMITTED: 'It is your turn! Choose your seats.',
+  AWAITING_SIGN_IN: 'It is your turn! Sign in or create an account now to keep it: you need one to buy.',
   ADMISSION_EXPIRED: 'Your turn to buy has passed.',
   CLOSED: 'This queue is closed.',
 };
 const STATE_LABEL = {
   PRE_QUEUE: 'Not open yet', WAITING: 'Waiting', PAUSED: 'Paused', SOLD_OUT: 'Sold out', ADMITTED: 'Your turn',
+  AWAITING_SIGN_IN: 'Sign in now',
   ADMISSION_EXPIRED: 'Turn expired', CLOSED: 'Closed',
 };
 const ORDER_LABEL = { AWAITING_PAYMENT: 'Processing', PAID: 'Paid', PAYMENT_FAILED: 'Payment failed', EXPIRED: 'Expired' };
@@ -84,8 +86,8 @@ async function init() {
     if (!document.hidden && fan && Date.now() >= (fan.renewAt || 0)) renewOnSchedule();
   });
   await loadEvents();
-  if (fan && flow) resumeJourney();
-  else renderAuth();
+  if (flow && (fan || flow.placeToken)) resumeJourney();
+  renderAuth();
   setInterval(() => { if (!flow) loadEvents(true); }, 15000);
 }
 
@@ -124,7 +126,11 @@ function renderEvents() {
         h('button', {
           type: 'button', class: 'btn block', disabled: soldOut,
           onclick: () => join(e.eventId),
-        }, soldOut ? 'Sold out' : fan ? 'Join the queue' : 'Sign in to join')));
+        }, soldOut ? 'Sold out' : fan ? 'Join the queue' : 'Sign in to join'),
+        // Queue first: a visitor takes a place at once and signs in while waiting (nothing to type at the rush).
+        fan || soldOut ? null : h('button', {
+          type: 'button', class: 'btn secondary block', onclick: () => joinAnonymously(e.eventId),
+        }, 'Join now, sign in while you wait')));
   }));
 }
 
@@ -150,7 +156,9 @@ function wireAuth() {
       renderAuth();
       renderEvents();
       announce(announcer(), `Signed in as ${fan.name}.`);
-      if (pendingJoin) {
+      if (flow && flow.placeToken) {
+        await bindPlace();
+      } else if (pendingJoin) {
         const id = pendingJoin;
         pendingJoin = null;
         join(id);
@@ -340,6 +348,69 @@ async function join(eventId) {
   }
 }
 
+/**
+ * Queue first: a place without an account, at once. When the event asks for a proof of work, the page solves its
+ * challenge first (a fraction of a second in a browser); the place token then reads the place until the fan signs in.
+ */
+async function joinAnonymously(eventId) {
+  if (flow && flow.eventId !== eventId && (flow.hold || flow.orderId)
+      && !confirm('You have seats or an order in progress for another event. Leave it?')) return;
+  const path = `/api/events/${encodeURIComponent(eventId)}/queue`;
+  try {
+    const body = await proofOfWork(eventId);
+    const status = await api(path, { method: 'POST', body, service: 'the queue' });
+    flow = { eventId, baselineAhead: status.fansAhead, placeToken: status.placeToken };
+    saveFlow();
+    $('#auth-lead').textContent = 'You have a place in line. Sign in or create an account to keep it: you need one '
+      + 'to buy.';
+    renderAuth();
+    await openJourney();
+    applyStatus(status);
+    announce(announcer(), `You have a place in the queue for ${event ? event.name : eventId}.`);
+  } catch (err) {
+    showError($('#events-error'), err);
+    $('#events-error').scrollIntoView({ block: 'center' });
+  }
+}
+
+/** The body of an anonymous join: the event's challenge solved, or nothing when it asks for none. */
+async function proofOfWork(eventId) {
+  const challenge = await api(`/api/events/${encodeURIComponent(eventId)}/queue/challenge`,
+    { method: 'POST', service: 'the queue' });
+  if (!challenge.difficultyBits) return undefined;
+  const { solveChallenge } = await import('./pow.js');
+  const nonce = await solveChallenge(challenge);
+  return { challenge: challenge.challenge, nonce };
+}
+
+/** Signed in while waiting: the place becomes the fan's (the earlier place is kept if they had one already). */
+async function bindPlace() {
+  try {
+    const status = await fanApi(`/api/events/${encodeURIComponent(flow.eventId)}/queue/bind`,
+      { method: 'POST', body: { placeToken: flow.placeToken }, service: 'the queue' });
+    delete flow.placeToken;
+    saveFlow();
+    applyStatus(status);
+    announce(announcer(), 'Your place is kept under your account.');
+  } catch (err) {
+    const placeGone = err instanceof ApiError && ([404, 409].includes(err.status)
+      || (err.status === 401 && /place token/.test(err.message)));
+    if (placeGone) {
+      // The place ended before it was bound (its turn passed, or it left): the fan, now signed in, joins anew.
+      stopQueueUpdates();
+      flow = null;
+      saveFlow();
+      $('#journey').hidden = true;
+      $('#events').hidden = false;
+      renderEvents();
+      showError($('#events-error'), err);
+      return;
+    }
+    if (sessionEnded(err)) return;
+    showError($('#journey-error'), err);
+  }
+}
+
 async function resumeJourney() {
   await openJourney();
   if (flow.orderId) {
@@ -485,14 +556,23 @@ function stopQueueUpdates() {
 }
 
 async function pollQueue() {
-  if (!flow || !fan) return;
+  if (!flow || !(fan || flow.placeToken)) return;
+  const path = `/api/events/${encodeURIComponent(flow.eventId)}/queue`;
   try {
-    const status = await fanApi(`/api/events/${encodeURIComponent(flow.eventId)}/queue`,
-      { service: 'the queue' });
+    const status = flow.placeToken && !fan
+      ? await api(path, { auth: bearer(flow.placeToken), service: 'the queue' })
+      : await fanApi(path, { service: 'the queue' });
     clearError($('#journey-error'));
     applyStatus(status);
   } catch (err) {
-    if (sessionEnded(err)) return;
+    if (fan && sessionEnded(err)) return;
+    if (!fan && err instanceof ApiError && [401, 404].includes(err.status)) {
+      // The place is gone (its turn passed unbound, or it left): nothing more to ask.
+      stopQueueUpdates();
+      save('floodgate.flow', flow = null);
+      signOut('Your place in line has ended. You can join again.');
+      return;
+    }
     showError($('#journey-error'), err);
   }
 }
@@ -537,6 +617,15 @@ function applyStatus(s) {
     if (s.admissionExpiresAt && !flow.orderId) message += ` Your turn lasts until ${clock(s.admissionExpiresAt)}.`;
   }
   if (s.state === 'WAITING' && !known(s.estimatedWaitSeconds)) message += ' No wait estimate yet: nobody was let in lately.';
+  const note = $('#place-note');
+  note.hidden = s.bound !== false || FINAL_STATES.includes(s.state);
+  if (!note.hidden) {
+    $('#place-note-text').textContent = s.state === 'AWAITING_SIGN_IN'
+      ? `Sign in or create an account by ${clock(s.signInBy)}, or your turn passes to the next fan.`
+      : s.signInSoon ? 'Your turn is near: sign in or create an account now to keep your place.'
+        : 'You are in line without an account. Sign in or create one any time before your turn: you need one to buy.';
+    note.className = `notice ${s.state === 'AWAITING_SIGN_IN' || s.signInSoon ? 'warn' : ''}`;
+  }
   $('#queue-message').textContent = message;
   $('#queue-message').className = `notice ${s.state === 'ADMITTED' ? 'ok' : ['CLOSED', 'ADMISSION_EXPIRED', 'SOLD_OUT'].includes(s.state) ? 'warn' : ''}`;
   // Once it is the fan's turn the line figures say nothing new: the panel shrinks to its message.
@@ -708,6 +797,11 @@ function updateHoldTotal() {
 }
 
 function wireJourney() {
+  $('#place-sign-in').addEventListener('click', () => {
+    $('#auth').hidden = false;
+    $('#auth').scrollIntoView({ behavior: 'smooth', block: 'start' });
+    $('#email').focus();
+  });
   $('#category').addEventListener('change', updateQuantities);
   $('#quantity').addEventListener('change', updateHoldTotal);
   $('#hold-form').addEventListener('submit', holdSeats);
@@ -1010,6 +1104,7 @@ function leaveJourney() {
 
 function stopTimers() {
   stopLive();
+  stopPolling();
   for (const t of [queueTimer, orderTimer, countdownTimer]) clearInterval(t);
   queueTimer = orderTimer = countdownTimer = null;
 }

@@ -84,6 +84,11 @@ class BrowserPagesTest {
         scenario("operatorControlsTheQueue");
     }
 
+    @Test
+    void aVisitorTakesAPlaceWithoutAnAccountSignsUpWhileWaitingAndKeepsIt() {
+        scenario("queueFirstThenSignUp");
+    }
+
     private static void scenario(String name) {
         Run run = run(List.of("node", BROWSER_TESTS.resolve("pages.mjs").toString(), name), Map.of(
                 "FLOODGATE_EDGE_URL", stack.edgeUrl(),
