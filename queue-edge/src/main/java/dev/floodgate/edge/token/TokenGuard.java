@@ -4,6 +4,9 @@ import dev.floodgate.contracts.error.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
 /**
  * Turns the bearer token of a request into the fan it speaks for, or a 401 (no/invalid token) or 403 (a valid
  * admission to another event). Every handler that needs a fan goes through here.
@@ -65,16 +68,7 @@ public final class TokenGuard {
 
     /** The place id of a valid place token for {@code eventId}. */
     public String place(String token, String eventId) {
-        VerifiedToken verified;
-        try {
-            verified = verifier.verify(token, Audiences.PLACE);
-        } catch (TokenRejected e) {
-            throw ApiException.unauthorized("place token rejected: " + e.getMessage());
-        }
-        if (!eventId.equals(verified.claim(Audiences.EVENT_CLAIM).orElse(null))) {
-            throw ApiException.forbidden("this place token is for another event");
-        }
-        return verified.subject();
+        return forEvent(token, Audiences.PLACE, "place", eventId);
     }
 
     /** The {@code aud} of a JWT's payload without checking anything (null when unreadable). */
@@ -85,8 +79,8 @@ public final class TokenGuard {
             return null;
         }
         try {
-            String payload = new String(java.util.Base64.getUrlDecoder().decode(token.substring(first + 1, second)),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String payload = new String(Base64.getUrlDecoder().decode(token.substring(first + 1, second)),
+                    StandardCharsets.UTF_8);
             return payload.contains("\"" + Audiences.PLACE + "\"") ? Audiences.PLACE : null;
         } catch (IllegalArgumentException e) {
             return null;
@@ -94,14 +88,19 @@ public final class TokenGuard {
     }
 
     private String admitted(String token, String eventId) {
+        return forEvent(token, Audiences.ADMISSION, "admission", eventId);
+    }
+
+    /** The subject of a valid {@code audience} token for {@code eventId}: 401 when invalid, 403 for another event. */
+    private String forEvent(String token, String audience, String kind, String eventId) {
         VerifiedToken verified;
         try {
-            verified = verifier.verify(token, Audiences.ADMISSION);
+            verified = verifier.verify(token, audience);
         } catch (TokenRejected e) {
-            throw ApiException.unauthorized("admission token rejected: " + e.getMessage());
+            throw ApiException.unauthorized(kind + " token rejected: " + e.getMessage());
         }
         if (!eventId.equals(verified.claim(Audiences.EVENT_CLAIM).orElse(null))) {
-            throw ApiException.forbidden("this admission token is for another event");
+            throw ApiException.forbidden("this " + kind + " token is for another event");
         }
         return verified.subject();
     }
