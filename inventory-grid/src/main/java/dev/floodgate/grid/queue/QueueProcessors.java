@@ -154,21 +154,33 @@ public final class QueueProcessors {
 
     /**
      * On a spot map entry (fan id to ticket): binds {@code ticket} to the fan unless the fan already holds an earlier
-     * (lower) one, so one account keeps one place and binding more places never improves it. Answers
-     * {@code [kept, displaced]}: the ticket the fan holds after the call, and the one it held before when the call
-     * replaced it (else 0). Atomic on the fan's key, so two edges binding two places of one account end with one.
+     * place, so one account keeps one place and binding more places never improves it or takes an admission away
+     * (admitted places are the earliest). Earlier means the lower place: once the queue has opened, a pre-queue
+     * ticket's place is its shuffled one ({@code seed}, {@code preQueueSize}); before opening (seed null), tickets
+     * in the order they were taken. Answers {@code [kept, displaced]}: the ticket the fan holds after the call, and
+     * the one it held before when the call replaced it (else 0). Atomic on the fan's key, so two edges binding two
+     * places of one account end with one.
      */
-    public record KeepEarlier(int ticket) implements EntryProcessor<String, Integer, long[]> {
+    public record KeepEarlier(int ticket, byte[] seed, long preQueueSize)
+            implements EntryProcessor<String, Integer, long[]> {
         public KeepEarlier {
             if (ticket < 1) {
                 throw new IllegalArgumentException("ticket must be positive");
             }
         }
 
+        /** The rank of a ticket: its place once the queue has opened, else the ticket itself. */
+        long rank(long t) {
+            if (seed == null || preQueueSize < 0 || t > preQueueSize) {
+                return t;
+            }
+            return new Shuffle(seed, preQueueSize).shuffledIndex(t - 1) + 1;
+        }
+
         @Override
         public long[] process(Map.Entry<String, Integer> entry) {
             Integer held = entry.getValue();
-            if (held != null && held <= ticket) {
+            if (held != null && rank(held) <= rank(ticket)) {
                 return new long[] {held, 0};
             }
             entry.setValue(ticket);

@@ -376,7 +376,8 @@ public final class WaitingRoom {
 
     /**
      * Binds an anonymous place to a fan: one place per account. When the fan holds no place the place becomes
-     * theirs; when they hold one, the earlier of the two (lower ticket) is kept and the other given up, so binding
+     * theirs; when they hold one, the earlier of the two (the lower place; before opening, the lower ticket) is kept
+     * and the other given up, so binding
      * more places never improves a fan's turn and never gives two admissions, also when two edges bind two places of
      * one fan at once (the choice is one atomic step on the fan's spot). A bind repeated after it went through
      * answers the fan's place. 404 when neither the place nor a place of the fan is there; 409 when the place's
@@ -398,7 +399,10 @@ public final class WaitingRoom {
         if (placeStatus(eventId, placeId).state() == FanPlace.FanState.ADMISSION_EXPIRED) {
             throw ApiException.conflict("this place's turn has passed: it was not bound in time");
         }
-        long[] kept = spots.executeOnKey(fanId, new QueueProcessors.KeepEarlier(placeTicket));
+        // Fresh from the grid (not this edge's copy): whether the queue has opened decides what "earlier" means.
+        QueueState state = advance(eventId);
+        long[] kept = spots.executeOnKey(fanId, new QueueProcessors.KeepEarlier(placeTicket,
+                state == null ? null : state.revealedSeed(), state == null ? -1 : state.preQueueSize()));
         if (spots.remove(placeId, placeTicket)) {
             placeGone(eventId, placeId);
             forgetEverywhere(eventId, placeId);

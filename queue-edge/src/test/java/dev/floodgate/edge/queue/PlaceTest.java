@@ -141,6 +141,39 @@ class PlaceTest {
     }
 
     @Test
+    void afterTheShuffleTheEarlierPlaceIsKeptNotTheLowerTicketSoNoAdmissionIsTakenAway() {
+        String eventId = TestGrid.uniqueEventId("place");
+        a.createEvent(eventId, 1000, 2, 60, 1);
+        int accounts = 16;
+        List<RunningEdge.SignedUp> fans = new ArrayList<>();
+        List<String> places = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            RunningEdge.SignedUp fan = a.signUp();
+            a.http.post(queue(eventId), null, fan.auth());
+            fans.add(fan);
+            places.add(anonymousJoin(b, eventId).get("placeToken").asText());
+        }
+        a.queueAction(eventId, "open");
+        clock.advance(Duration.ofSeconds(3));   // the first places of the shuffled pre-queue are admitted
+        int placeWon = 0;
+        for (int i = 0; i < accounts; i++) {
+            JsonNode own = a.http.get(queue(eventId), fans.get(i).auth()).json();
+            JsonNode place = placeStatus(b, eventId, places.get(i)).json();
+            boolean placeEarlier = place.get("position").asLong() < own.get("position").asLong();
+            JsonNode bound = bind(a, eventId, fans.get(i), places.get(i)).json();
+            JsonNode expected = placeEarlier ? place : own;
+            assertThat(bound.get("ticket").asLong()).as("account %d keeps the earlier place", i)
+                    .isEqualTo(expected.get("ticket").asLong());
+            if (own.get("state").asText().equals("ADMITTED")) {
+                assertThat(bound.get("state").asText()).as("an admission is never taken away").isEqualTo("ADMITTED");
+            }
+            placeWon += placeEarlier ? 1 : 0;
+        }
+        // The shuffle put some places before their account's own ticket and some after (16 fair coins).
+        assertThat(placeWon).isBetween(1, accounts - 1);
+    }
+
+    @Test
     void twoPlacesOfOneAccountBoundThroughTwoEdgesAtOnceEndAsOnePlaceAndOneAdmission() throws Exception {
         String eventId = TestGrid.uniqueEventId("place");
         a.createEvent(eventId, 1000, 2, 6000, 100);
