@@ -91,7 +91,11 @@ const scenarios = {
       await page.goto(`${EDGE}/`);
       await demoCard(page).waitFor();
     });
-    await t.step('(operator API) the demo queue is paused', () => operatorApi('POST', `/events/${EVENT}/queue/pause`));
+    await t.step('(operator API) the demo queue is paused and asks anonymous joins for a 14-bit proof of work',
+      async () => {
+        await operatorApi('POST', `/events/${EVENT}/queue/pause`);
+        await operatorApi('PUT', `/events/${EVENT}/challenge`, { difficultyBits: 14 });
+      });
     try {
       let ticket;
       await t.step('"Join now, sign in while you wait" gives a place at once, marked as not signed in', async () => {
@@ -117,6 +121,7 @@ const scenarios = {
         await page.locator('#hold-form').waitFor();
       });
     } finally {
+      await operatorApi('PUT', `/events/${EVENT}/challenge`, { difficultyBits: 0 }).catch(() => {});
       await operatorApi('POST', `/events/${EVENT}/queue/resume`, undefined, [200, 409]).catch(() => {});
     }
   },

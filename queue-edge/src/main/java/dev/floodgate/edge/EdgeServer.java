@@ -4,6 +4,8 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.floodgate.edge.challenge.ChallengeRoutes;
+import dev.floodgate.edge.challenge.ProofOfWork;
 import dev.floodgate.edge.event.EventRoutes;
 import dev.floodgate.edge.fan.FanRoutes;
 import dev.floodgate.edge.fan.FanStore;
@@ -165,8 +167,14 @@ public final class EdgeServer implements AutoCloseable {
             // One set of per-address limits for the whole edge: renewals count with the queue calls.
             ClientLimits limits = ClientLimits.from(config.get("limits"));
             FanRoutes fans = new FanRoutes(new FanStore(dataSource), passwords, issuer, sessions, guard, limits);
+            ProofOfWork pow = new ProofOfWork(grid.hazelcast(), clock,
+                    ServiceConfig.millis(config.get("challenge.ttl-millis"), 120_000),
+                    config.get("challenge.default-difficulty-bits").asInt().orElse(0),
+                    config.get("challenge.secret").asString().orElse(null));
+            ChallengeRoutes challenges = new ChallengeRoutes(pow, limits, id -> grid.catalog().find(id).isPresent());
             QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, limits, metrics, advice,
-                    ServiceConfig.millis(config.get("token.place-ttl-millis"), 86_400_000), (eventId, body) -> { });
+                    ServiceConfig.millis(config.get("token.place-ttl-millis"), 86_400_000),
+                    (eventId, body) -> pow.verify(eventId, body.challenge(), body.nonce()));
             KeyRoutes keyRoutes = new KeyRoutes(ring);
             // The seat map is served from a short cache (real time, not the test clock: it only bounds grid reads).
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),
@@ -184,6 +192,7 @@ public final class EdgeServer implements AutoCloseable {
                     JsonHttp.ok(res, ring.current().jwks());
                 });
                 operator.routes(routing);
+                challenges.routes(routing);
                 keyRoutes.routes(routing);
                 fans.routes(routing);
                 queue.routes(routing);
