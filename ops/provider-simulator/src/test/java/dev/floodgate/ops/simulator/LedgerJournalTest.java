@@ -281,6 +281,34 @@ class LedgerJournalTest {
     }
 
     @Test
+    void everyChargeAnsweredToConcurrentCallersIsOnDiskAfterARestart() throws Exception {
+        int threads = 16;
+        int perThread = 25;
+        List<Charge> answered = new ArrayList<>();
+        try (Ledger ledger = open(1000, 10); ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<List<Charge>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int caller = t;
+                futures.add(pool.submit(() -> {
+                    List<Charge> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        String order = "order-" + caller + "-" + i;
+                        mine.add(ledger.charge(order, charge(4500, "pm_card_visa", order)).charge());
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<Charge>> f : futures) {
+                answered.addAll(f.get());
+            }
+        }
+
+        try (Ledger after = open(1000, 10)) {
+            assertThat(after.charges()).hasSize(threads * perThread).containsExactlyInAnyOrderElementsOf(answered);
+        }
+    }
+
+    @Test
     void theJournalHoldsNoCardNumber() {
         try (Ledger ledger = open()) {
             ledger.tokenise(GOOD_CARD);
