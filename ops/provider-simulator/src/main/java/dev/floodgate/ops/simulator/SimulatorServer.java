@@ -59,7 +59,7 @@ import java.util.Map;
  *       other Luhn-valid number succeeds.</li>
  *   <li>Simulator only: {@code GET /v1/simulator/charges} and {@code GET /v1/simulator/refunds} (every charge or
  *       refund remembered, for audits),
- *       {@code POST /v1/simulator/reset} (forget everything, 204), {@code GET|POST /v1/simulator/faults}
+ *       {@code POST /v1/simulator/reset} (forget everything, in the ledger file too; 204), {@code GET|POST /v1/simulator/faults}
  *       (see {@link Faults}), {@code GET|POST /v1/simulator/chaos} (random latency, declines, timeouts, 5xx bursts:
  *       see {@link Chaos}), {@code GET /v1/simulator/webhooks} (callback counts).</li>
  *   <li>Webhook-style callbacks of every new charge, HMAC-signed, sometimes duplicated, unordered: see
