@@ -137,9 +137,12 @@ public final class LocalStack implements AutoCloseable {
         String pageOrigins = "http://127.0.0.1:" + edgePort + ",http://localhost:" + edgePort;
         // The simulator signs its payment callbacks to the worker with a secret only the two of them know.
         String webhookSecret = newSecret();
+        // Its books live in the data folder too: a restarted stack's orders are PAID for charges the provider
+        // still knows, as with a real processor, so the payment audit still agrees.
         simulator = step("payment-provider simulator", () -> SimulatorServer.start(ServiceConfig.load(
                 "provider-simulator.yaml", Map.of("server.port", Integer.toString(s.simulatorPort()),
                         "cors.allowed-origins", pageOrigins,
+                        "simulator.ledger-file", s.simulatorLedgerFile().toString(),
                         "simulator.webhooks.url", "http://127.0.0.1:" + workerPort + "/webhooks/provider",
                         "simulator.webhooks.secret", webhookSecret))));
         running.push(simulator);
@@ -240,6 +243,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String simulatorUrl() {
         return simulator.url();
+    }
+
+    /** The payment-worker's base URL (its operator API: the payment audit, dead letters). */
+    public String workerUrl() {
+        return "http://127.0.0.1:" + worker.port();
     }
 
     public Grid grid() {

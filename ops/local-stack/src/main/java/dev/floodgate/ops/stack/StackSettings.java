@@ -33,6 +33,11 @@ public record StackSettings(Path dataDir, int edgePort, int checkoutPort, int wo
                 config.get("grid.members").asList(String.class).orElse(List.of()));
     }
 
+    /** The payment-provider SIMULATOR's books, journalled so that they survive a restart like the engines' data. */
+    public Path simulatorLedgerFile() {
+        return dataDir.resolve("simulator").resolve("ledger.jsonl");
+    }
+
     /** Same settings on free ports in another folder: what tests use. */
     public StackSettings onFreePortsIn(Path dir) {
         return new StackSettings(dir, 0, 0, 0, 0, demoEvent, operatorUsername, operatorPassword, externalDbUrl,

@@ -19,6 +19,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,10 @@ import java.util.Map;
  * <h2>Payment-provider SIMULATOR — not a payment processor</h2>
  *
  * A small HTTP server that stands in for an external card processor in development, tests and load tests. It moves
- * no money, talks to no bank and keeps everything in memory. Every response carries {@code X-Simulator: true}
- * and every log line starts with {@code SIMULATOR}.
+ * no money and talks to no bank. Its books (payment methods, charges, refunds, idempotency keys) are in memory, and
+ * also journalled to {@code simulator.ledger-file} when that is set, so that they survive a restart as a real
+ * processor's do (see {@link Ledger}). Every response carries {@code X-Simulator: true} and every log line starts
+ * with {@code SIMULATOR}.
  *
  * <h3>API (Stripe-like, JSON, camelCase)</h3>
  * <ul>
@@ -56,7 +59,7 @@ import java.util.Map;
  *       other Luhn-valid number succeeds.</li>
  *   <li>Simulator only: {@code GET /v1/simulator/charges} and {@code GET /v1/simulator/refunds} (every charge or
  *       refund remembered, for audits),
- *       {@code POST /v1/simulator/reset} (forget everything, 204), {@code GET|POST /v1/simulator/faults}
+ *       {@code POST /v1/simulator/reset} (forget everything, in the ledger file too; 204), {@code GET|POST /v1/simulator/faults}
  *       (see {@link Faults}), {@code GET|POST /v1/simulator/chaos} (random latency, declines, timeouts, 5xx bursts:
  *       see {@link Chaos}), {@code GET /v1/simulator/webhooks} (callback counts).</li>
  *   <li>Webhook-style callbacks of every new charge, HMAC-signed, sometimes duplicated, unordered: see
@@ -67,7 +70,7 @@ import java.util.Map;
  *
  * <h3>Configuration (classpath {@code provider-simulator.yaml})</h3>
  * {@code server.port}, {@code server.host}, {@code cors.allowed-origins}, {@code simulator.max-charges},
- * {@code simulator.max-payment-methods},
+ * {@code simulator.max-payment-methods}, {@code simulator.ledger-file} (empty: books in memory only),
  * {@code simulator.faults.*} (see {@link Faults.Plan}), {@code simulator.chaos.*} (see {@link Chaos.Plan}),
  * {@code simulator.webhooks.*} (see {@link Webhooks.Settings}).
  */
@@ -85,25 +88,44 @@ public final class SimulatorServer implements AutoCloseable {
     private final Faults faults;
     private final Chaos chaos;
     private final Webhooks webhooks;
+    /** Whether {@link #close} closes the ledger too: only when this server opened it. */
+    private final boolean ownsLedger;
 
-    private SimulatorServer(WebServer server, Ledger ledger, Faults faults, Chaos chaos, Webhooks webhooks) {
+    private SimulatorServer(WebServer server, Ledger ledger, boolean ownsLedger, Faults faults, Chaos chaos,
+                            Webhooks webhooks) {
         this.server = server;
+        this.ownsLedger = ownsLedger;
         this.ledger = ledger;
         this.faults = faults;
         this.chaos = chaos;
         this.webhooks = webhooks;
     }
 
-    /** Starts with fresh, empty books sized from {@code simulator.*}. */
+    /**
+     * Starts on books sized from {@code simulator.*}: those kept in {@code simulator.ledger-file} when it is set (what
+     * it holds is replayed), else fresh ones in memory.
+     */
     public static SimulatorServer start(Config config) {
         Config sim = config.get("simulator");
-        Ledger ledger = new Ledger(sim.get("max-charges").asInt().orElse(Ledger.DEFAULT_MAX_CHARGES),
-                sim.get("max-payment-methods").asInt().orElse(Ledger.DEFAULT_MAX_PAYMENT_METHODS), Clock.systemUTC());
-        return start(config, ledger);
+        int maxCharges = sim.get("max-charges").asInt().orElse(Ledger.DEFAULT_MAX_CHARGES);
+        int maxPaymentMethods = sim.get("max-payment-methods").asInt().orElse(Ledger.DEFAULT_MAX_PAYMENT_METHODS);
+        Ledger ledger = sim.get("ledger-file").asString().filter(f -> !f.isBlank())
+                .map(f -> Ledger.open(Path.of(f), maxCharges, maxPaymentMethods, Clock.systemUTC()))
+                .orElseGet(() -> new Ledger(maxCharges, maxPaymentMethods, Clock.systemUTC()));
+        try {
+            return start(config, ledger, true);
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
     }
 
     /** Starts on books that outlive the server (a test restarting the "provider" keeps its charges). */
     public static SimulatorServer start(Config config, Ledger ledger) {
+        return start(config, ledger, false);
+    }
+
+    private static SimulatorServer start(Config config, Ledger ledger, boolean ownsLedger) {
         Faults faults = new Faults();
         faults.set(Faults.Plan.from(config.get("simulator.faults")));
         Chaos chaos = new Chaos();
@@ -111,7 +133,7 @@ public final class SimulatorServer implements AutoCloseable {
         Webhooks webhooks = new Webhooks(Webhooks.Settings.from(config.get("simulator.webhooks")), Clock.systemUTC());
         WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")),
                 routing -> routes(routing, ledger, faults, chaos, webhooks), List.of());
-        SimulatorServer simulator = new SimulatorServer(server, ledger, faults, chaos, webhooks);
+        SimulatorServer simulator = new SimulatorServer(server, ledger, ownsLedger, faults, chaos, webhooks);
         LOG.log(System.Logger.Level.INFO, "SIMULATOR: payment-provider simulator (not a real processor) listening on "
                 + simulator.url());
         return simulator;
@@ -147,6 +169,9 @@ public final class SimulatorServer implements AutoCloseable {
         int port = server.port();
         server.stop();
         webhooks.close();
+        if (ownsLedger) {
+            ledger.close();
+        }
         LOG.log(System.Logger.Level.INFO, "SIMULATOR: stopped (was on port " + port + ")");
     }
 
@@ -192,7 +217,8 @@ public final class SimulatorServer implements AutoCloseable {
                     ledger.reset();
                     faults.set(Faults.Plan.NONE);
                     chaos.set(Chaos.Plan.NONE);
-                    LOG.log(System.Logger.Level.INFO, "SIMULATOR: reset: all charges and payment methods forgotten");
+                    LOG.log(System.Logger.Level.INFO, "SIMULATOR: reset: all charges, refunds and payment methods"
+                            + " forgotten (in the ledger file too, if any)");
                     res.status(204).send();
                 }))
                 .get("/v1/simulator/chaos", guard((req, res) -> JsonHttp.ok(res, chaos.plan())))
