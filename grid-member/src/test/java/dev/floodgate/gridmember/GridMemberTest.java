@@ -55,6 +55,44 @@ class GridMemberTest {
         }
     }
 
+    /**
+     * Helidon's web server installs a JVM-wide Java deserialization filter ("!*" unless configured); Hazelcast sends an
+     * operation's exception back in Java serialization. Without inventory-grid's serial-config.properties the
+     * response was dropped and the caller hung until the invocation timed out.
+     */
+    @Test
+    void anExceptionThrownOnTheOtherMemberReachesTheCaller() throws Exception {
+        int port1 = freePort();
+        int port2 = freePort();
+        List<String> members = List.of("127.0.0.1:" + port1, "127.0.0.1:" + port2);
+        String cluster = "grid-member-errors-" + System.nanoTime();
+        try (GridMember first = GridMember.start(config(cluster, port1, members));
+             GridMember second = GridMember.start(config(cluster, port2, members))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!first.hazelcast().getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
+                Thread.sleep(200); // until the second member owns its share of the partitions
+            }
+            var other = second.hazelcast().getCluster().getLocalMember();
+            String key = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
+                    .filter(k -> other.equals(first.hazelcast().getPartitionService().getPartition(k).getOwner()))
+                    .findFirst().orElseThrow();
+            var map = first.hazelcast().<String, String>getMap("grid-member-errors");
+            var answer = map.submitToKey(key, new Fails()).toCompletableFuture();
+            assertThatThrownBy(() -> answer.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasRootCauseInstanceOf(IllegalStateException.class)
+                    .rootCause().hasMessageContaining("refused on purpose");
+        }
+    }
+
+    /** Runs on the key's owner and throws there. */
+    record Fails() implements com.hazelcast.map.EntryProcessor<String, String, String> {
+        @Override
+        public String process(Map.Entry<String, String> entry) {
+            throw new IllegalStateException("refused on purpose");
+        }
+    }
+
     @Test
     void kubernetesDiscoveryIsHazelcastsDnsLookupOfTheHeadlessService() {
         GridSettings settings = new GridSettings("floodgate", GridSettings.Role.MEMBER, List.of(), 5701, 1,
