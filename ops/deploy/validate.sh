@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks ops/deploy without a cluster, in a few seconds:
 #   1. kustomize renders k8s/ (YAML well formed, every file and generator found);
-#   2. every rendered object is one kubectl recognises (apiVersion/kind/name), offline;
+#   2. every rendered object parses as a Kubernetes object (apiVersion, kind, name), offline (an unknown kind is not
+#      caught here: DeployManifestsIT checks the exact set of objects);
 #   3. the workloads (Deployments, StatefulSets) decode into Kubernetes' own types (a string where a number
 #      belongs, a misplaced field of a known type... fail), offline;
 #   4. if a distribution folder is given (or built at distribution/target/floodgate-*), the Dockerfile's COPY
@@ -34,7 +35,7 @@ offline() { KUBECONFIG="$work/kubeconfig" kubectl "$@"; }
 echo "validate: kustomize build ops/deploy/k8s"
 kubectl kustomize "$here/k8s" > "$work/all.yaml"
 
-echo "validate: every object recognised (offline)"
+echo "validate: every object parses (offline)"
 offline label --local -o name -f "$work/all.yaml" validated=yes > "$work/objects.txt"
 sed 's/^/  /' "$work/objects.txt"
 
@@ -56,7 +57,7 @@ done
 
 dist="${1:-}"
 if [[ -z "$dist" ]]; then
-  dist="$(ls -d "$repo"/distribution/target/floodgate-*/ 2>/dev/null | head -1 || true)"
+  dist="$(find "$repo/distribution/target" -mindepth 1 -maxdepth 1 -type d -name 'floodgate-*' 2>/dev/null | head -1 || true)"
 fi
 if [[ -n "$dist" && -d "$dist" ]]; then
   echo "validate: Dockerfile COPY sources present in ${dist%/}"
