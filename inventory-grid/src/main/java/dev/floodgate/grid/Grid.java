@@ -92,10 +92,31 @@ public final class Grid implements AutoCloseable {
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        // No members listed means alone: no join at all, so two local stacks (or a stack and a test) on one host
-        // never merge into one cluster by finding each other on 127.0.0.1:5701+, and start-up skips the join wait.
-        join.getTcpIpConfig().setEnabled(!settings.members().isEmpty()).setMembers(settings.members());
-        config.getNetworkConfig().getInterfaces().setEnabled(false);
+        GridSettings.Network network = settings.network();
+        if (network.kubernetes()) {
+            // Hazelcast's built-in Kubernetes discovery (inside the hazelcast jar) in DNS lookup mode: the headless
+            // Service's name resolves to every member pod, and needs no access to the Kubernetes API.
+            var kubernetes = join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", network.kubernetesServiceDns());
+            if (network.kubernetesServicePort() > 0) {
+                kubernetes.setProperty("service-port", Integer.toString(network.kubernetesServicePort()));
+            }
+            join.getTcpIpConfig().setEnabled(false);
+        } else {
+            // No members listed means alone: no join at all, so two local stacks (or a stack and a test) on one host
+            // never merge into one cluster by finding each other on 127.0.0.1:5701+, and start-up skips the join wait.
+            join.getTcpIpConfig().setEnabled(!settings.members().isEmpty()).setMembers(settings.members());
+        }
+        if (network.bindInterface().isEmpty()) {
+            config.getNetworkConfig().getInterfaces().setEnabled(false);
+        } else {
+            // Bind only there (not on every interface) and advertise that address, unless a public one is given.
+            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(network.bindInterface());
+            config.setProperty("hazelcast.socket.bind.any", "false");
+        }
+        if (!network.publicAddress().isEmpty()) {
+            config.getNetworkConfig().setPublicAddress(network.publicAddress());
+        }
         // Stock stripes are changed in place by entry processors: OBJECT format skips a deserialise/serialise per
         // hold, and the backups replay the processor rather than receive the whole stripe.
         config.addMapConfig(new MapConfig(Inventory.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)

@@ -12,16 +12,49 @@ import java.util.List;
  * @param port           member port (0 = let Hazelcast pick from 5701 upwards); ignored for clients
  * @param backupCount    synchronous backups of every stock entry; 1 survives the loss of one member
  * @param sweepInterval  how often a member returns the expired holds of its own partitions to stock
+ * @param network        where a member binds, what it advertises, and how it finds the others in Kubernetes
  */
 public record GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
-                           Duration sweepInterval) {
+                           Duration sweepInterval, Network network) {
     public enum Role { MEMBER, CLIENT }
+
+    /**
+     * A member's network identity. Hazelcast by default listens on every interface and advertises one address it
+     * picks itself; on a host with several interfaces (or behind NAT) it can pick one the other members cannot
+     * reach, hence these.
+     *
+     * @param bindInterface         "" = Hazelcast's choice; else an interface address or pattern ({@code 10.0.*.*}):
+     *                              the member binds only there and advertises that address
+     * @param publicAddress         "" = the bound address; else {@code host[:port]} told to other members and clients
+     * @param kubernetesServiceDns  "" = no Kubernetes discovery; else the DNS name of the members' headless Service
+     *                              ({@code floodgate-grid.floodgate.svc.cluster.local}): members find each other by
+     *                              DNS lookup (Hazelcast's built-in Kubernetes discovery, DNS mode)
+     * @param kubernetesServicePort the members' port behind that name; 0 = Hazelcast's default (5701)
+     */
+    public record Network(String bindInterface, String publicAddress, String kubernetesServiceDns,
+                          int kubernetesServicePort) {
+        public static final Network DEFAULTS = new Network("", "", "", 0);
+
+        public Network {
+            bindInterface = bindInterface == null ? "" : bindInterface.strip();
+            publicAddress = publicAddress == null ? "" : publicAddress.strip();
+            kubernetesServiceDns = kubernetesServiceDns == null ? "" : kubernetesServiceDns.strip();
+            if (kubernetesServicePort < 0 || kubernetesServicePort > 65_535) {
+                throw new IllegalArgumentException("grid.kubernetes.service-port must be 0..65535");
+            }
+        }
+
+        public boolean kubernetes() {
+            return !kubernetesServiceDns.isEmpty();
+        }
+    }
 
     public GridSettings {
         if (clusterName == null || clusterName.isBlank()) {
             throw new IllegalArgumentException("grid cluster name is required");
         }
         members = List.copyOf(members);
+        network = network == null ? Network.DEFAULTS : network;
         if (backupCount < 0 || backupCount > 6) {
             throw new IllegalArgumentException("grid backup count must be 0..6");
         }
@@ -31,11 +64,22 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         if (role == Role.CLIENT && members.isEmpty()) {
             throw new IllegalArgumentException("a grid client needs member addresses");
         }
+        if (role == Role.MEMBER && network.kubernetes() && !members.isEmpty()) {
+            // One discovery per member: two would let a member join whichever answers first.
+            throw new IllegalArgumentException("set either grid.members or grid.kubernetes.service-dns, not both");
+        }
+    }
+
+    /** As the canonical constructor with the default network (Hazelcast's own choices, no Kubernetes). */
+    public GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
+                        Duration sweepInterval) {
+        this(clusterName, role, members, port, backupCount, sweepInterval, Network.DEFAULTS);
     }
 
     /**
      * Reads the {@code grid} config node: {@code cluster-name}, {@code role} (member|client), {@code members}
-     * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}.
+     * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}, {@code interface},
+     * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port}.
      */
     public static GridSettings from(io.helidon.common.config.Config grid) {
         return new GridSettings(
@@ -44,7 +88,11 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
                 grid.get("members").asList(String.class).orElse(List.of()),
                 grid.get("port").asInt().orElse(0),
                 grid.get("backup-count").asInt().orElse(1),
-                Duration.ofMillis(grid.get("sweep-interval-millis").asLong().orElse(1_000L)));
+                Duration.ofMillis(grid.get("sweep-interval-millis").asLong().orElse(1_000L)),
+                new Network(grid.get("interface").asString().orElse(""),
+                        grid.get("public-address").asString().orElse(""),
+                        grid.get("kubernetes.service-dns").asString().orElse(""),
+                        grid.get("kubernetes.service-port").asInt().orElse(0)));
     }
 
     /** A lone embedded member: the local stack's and the tests' default. */

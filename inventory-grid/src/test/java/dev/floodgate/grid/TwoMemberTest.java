@@ -6,6 +6,9 @@ import java.time.Instant;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.queue.QueueProcessors;
+import dev.floodgate.grid.queue.QueueState;
+import dev.floodgate.grid.queue.QueueStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,6 +45,40 @@ class TwoMemberTest {
 
             for (String ev : events) {
                 assertThat(a.inventory().counters(ev, "ga")).isEqualTo(new StockCounters(50, 30, 20, 0));
+            }
+        }
+    }
+
+    /**
+     * The queue's state and processors travel between members in Compact form (a processor's backup is sent to the
+     * backup member): until 2026-12-02 {@code GridSerializers} replaced the queue's Compact classes with its own
+     * list, so with a second member creating a queue failed (Java serialization of a record that is not
+     * Serializable). One member never sends them anywhere, which is why only a cluster showed it.
+     */
+    @Test
+    void queuesAreBackedUpOnTheOtherMemberAndSurviveItsLoss() {
+        String cluster = "two-members-queue-" + UUID.randomUUID();
+        List<Integer> ports = Cluster.freePorts(2);
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
+        try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), Grid.DEFAULT_STRIPES, clock);
+             Grid b = Grid.start(Cluster.member(cluster, ports, 1), Grid.DEFAULT_STRIPES, clock)) {
+            assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2);
+            com.hazelcast.map.IMap<String, QueueState> queues = a.hazelcast().getMap(QueueState.MAP);
+            // Eight events: their queue entries land on partitions owned by both members.
+            for (int i = 0; i < 8; i++) {
+                String event = "ev-" + i;
+                queues.executeOnKey(event, new QueueProcessors.Create(
+                        QueueState.preQueue(event, 600, 50, 0, 600_000, new byte[dev.floodgate.grid.queue.Shuffle.SEED_BYTES])));
+                queues.executeOnKey(event, new QueueProcessors.Move(QueueStatus.OPEN, clock.millis()));
+                queues.executeOnKey(event, new QueueProcessors.TakeTicket(clock.millis(), false, 0, 0, 0));
+            }
+
+            b.hazelcast().getLifecycleService().terminate();
+
+            for (int i = 0; i < 8; i++) {
+                QueueState state = queues.executeOnKey("ev-" + i, new QueueProcessors.Read());
+                assertThat(state).as("ev-" + i).isNotNull();
+                assertThat(state.issued()).as("ev-" + i).isEqualTo(1);
             }
         }
     }

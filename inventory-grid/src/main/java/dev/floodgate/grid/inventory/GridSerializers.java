@@ -31,7 +31,6 @@ public final class GridSerializers {
     }
 
     public static void register(CompactSerializationConfig config) {
-        QueueSerializers.register(config);
         config.addSerializer(new HoldSerializer());
         config.addSerializer(new StockKeySerializer());
         config.addSerializer(new TakenSerializer());
@@ -53,6 +52,9 @@ public final class GridSerializers {
                 FanHolds.Find.class,
                 HoldProcessors.TakeSeats.class, HoldProcessors.InitSeats.class, HoldProcessors.ReadSeats.class,
                 HoldProcessors.SeatStates.class, HoldProcessors.EditSeats.class, HoldProcessors.RestoreSeats.class);
+        // After setClasses, which replaces the class list: registered before it, the queue's classes were dropped
+        // and went by Java serialization, which fails as soon as a second member receives a backup.
+        QueueSerializers.register(config);
     }
 
     private static List<String> list(String[] values) {
