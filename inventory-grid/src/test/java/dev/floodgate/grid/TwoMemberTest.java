@@ -82,4 +82,28 @@ class TwoMemberTest {
             }
         }
     }
+
+    /** Binding places keeps one place per fan when the fans' spots live on the other member (and its backup). */
+    @Test
+    void bindingKeepsTheEarlierPlaceOnSpotsOwnedByEitherMember() {
+        String cluster = "two-members-bind-" + UUID.randomUUID();
+        List<Integer> ports = Cluster.freePorts(2);
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
+        try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), Grid.DEFAULT_STRIPES, clock);
+             Grid b = Grid.start(Cluster.member(cluster, ports, 1), Grid.DEFAULT_STRIPES, clock)) {
+            com.hazelcast.map.IMap<String, Integer> spots = a.hazelcast().getMap(QueueState.spotsMap("bind-ev"));
+            byte[] seed = new byte[dev.floodgate.grid.queue.Shuffle.SEED_BYTES];
+            for (int f = 0; f < 32; f++) {
+                String fan = "fan-" + f;
+                assertThat(spots.executeOnKey(fan, new QueueProcessors.KeepEarlier(9, null, -1))).containsExactly(9, 0);
+                assertThat(spots.executeOnKey(fan, new QueueProcessors.KeepEarlier(5, null, -1))).containsExactly(5, 9);
+                // After opening, ranks are places: ticket 12 (after the pre-queue of 10) never beats a pre-queue one.
+                assertThat(spots.executeOnKey(fan, new QueueProcessors.KeepEarlier(12, seed, 10))).containsExactly(5, 0);
+            }
+            b.hazelcast().getLifecycleService().terminate();
+            for (int f = 0; f < 32; f++) {
+                assertThat(spots.get("fan-" + f)).as("fan-" + f).isEqualTo(5);
+            }
+        }
+    }
 }

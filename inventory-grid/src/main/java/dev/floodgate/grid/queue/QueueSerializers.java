@@ -23,5 +23,6 @@ public final class QueueSerializers {
         config.addClass(QueueProcessors.Schedule.class);
         config.addClass(QueueProcessors.Finish.class);
         config.addClass(QueueProcessors.Read.class);
+        config.addClass(QueueProcessors.KeepEarlier.class);
     }
 }
