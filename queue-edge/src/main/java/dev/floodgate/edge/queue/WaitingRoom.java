@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -322,7 +323,7 @@ public final class WaitingRoom {
     public Anonymous joinAnonymously(String eventId) {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        String placeId = PLACE_PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        String placeId = PLACE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
         Anonymous taken = new Anonymous(placeId, join(eventId, placeId));
         unbound(eventId).incrementAndGet();
         return taken;
@@ -355,6 +356,14 @@ public final class WaitingRoom {
      */
     public FanPlace placeStatus(String eventId, String placeId) {
         FanPlace place = status(eventId, placeId);
+        if (place.state() == FanPlace.FanState.ADMISSION_EXPIRED) {
+            // Its whole window passed unread: the spot goes now (nothing to finish, the admission is over).
+            if (spots(eventId).remove(placeId, (int) place.ticket())) {
+                placeGone(eventId, placeId);
+                forgetEverywhere(eventId, placeId);
+            }
+            return place;
+        }
         if (place.state() != FanPlace.FanState.ADMITTED) {
             return place;
         }
@@ -377,9 +386,9 @@ public final class WaitingRoom {
     /**
      * Binds an anonymous place to a fan: one place per account. When the fan holds no place the place becomes
      * theirs; when they hold one, the earlier of the two (the lower place; before opening, the lower ticket) is kept
-     * and the other given up, so binding
-     * more places never improves a fan's turn and never gives two admissions, also when two edges bind two places of
-     * one fan at once (the choice is one atomic step on the fan's spot). A bind repeated after it went through
+     * and the other given up, so binding more places never improves a fan's turn nor takes an admission away, and
+     * never gives two admissions, also when two edges bind two places of one fan at once (the choice is one atomic
+     * step on the fan's spot). A bind repeated after it went through
      * answers the fan's place. 404 when neither the place nor a place of the fan is there; 409 when the place's
      * turn has passed.
      */

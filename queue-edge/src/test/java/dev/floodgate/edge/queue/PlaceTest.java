@@ -263,6 +263,22 @@ class PlaceTest {
     }
 
     @Test
+    void aPlaceUnreadUntilItsWholeAdmissionWindowPassedEndsAtItsNextRead() {
+        String eventId = TestGrid.uniqueEventId("place");
+        a.createEvent(eventId, 100, 2, 60, 1);
+        String placeToken = anonymousJoin(a, eventId).get("placeToken").asText();
+        a.queueAction(eventId, "open");
+        clock.advance(Duration.ofSeconds(2));
+        unboundPlaces(eventId);                  // the operator's read moves the queue: the place's turn comes
+        clock.advance(Duration.ofMinutes(15));   // past the 10-minute admission window, the place never read
+        JsonNode status = placeStatus(b, eventId, placeToken).json();
+        assertThat(status.get("state").asText()).isEqualTo("ADMISSION_EXPIRED");
+        assertThat(status.get("admissionToken").isNull()).isTrue();
+        assertThat(unboundPlaces(eventId)).as("its spot went with it").isZero();
+        assertThat(placeStatus(a, eventId, placeToken).status()).isEqualTo(404);
+    }
+
+    @Test
     void aPlaceTokenNeverHoldsSeatsNorReadsAnotherEventsQueue() {
         String eventId = pausedEvent();
         String other = pausedEvent();
