@@ -96,7 +96,7 @@ stack_pid="" measure_pid=""
 stop_stack() {
   local rc=$?
   trap - EXIT INT TERM
-  [[ -n "$measure_pid" ]] && kill "$measure_pid" 2>/dev/null && wait "$measure_pid" 2>/dev/null
+  if [[ -n "$measure_pid" ]]; then kill "$measure_pid" 2>/dev/null; wait "$measure_pid" 2>/dev/null || true; fi
   if [[ -n "$stack_pid" ]] && kill -0 "$stack_pid" 2>/dev/null; then
     echo "floodgate load: stopping the stack (pid $stack_pid)..."
     kill -TERM "$stack_pid" 2>/dev/null || true
@@ -141,7 +141,7 @@ run_gatling -Dfloodgate.edgeUrl="$edge" -Dfloodgate.checkoutUrl="$checkout" -Dfl
   -Dfloodgate.idp.audience="$idp_audience" -Dfloodgate.idp.name="$idp_name" 2>&1 | tee "$logs/gatling.log"
 rc=${PIPESTATUS[0]}
 set -e
-kill "$measure_pid" 2>/dev/null; wait "$measure_pid" 2>/dev/null; measure_pid=""
+kill "$measure_pid" 2>/dev/null; wait "$measure_pid" 2>/dev/null || true; measure_pid=""
 fans_run="$(sed -n 's/.*-Dfloodgate\.fans=\([0-9]*\).*/\1/p' <<<" ${props[*]} " | tail -1)"
 if [[ -z "$fans_run" ]]; then fans_run="$(sed -n 's/^floodgate: mix: \([0-9]*\) fans arrived.*/\1/p' "$logs/gatling.log" | tail -1)"; fi
 loadtests/measure.sh --summary "$logs/samples.tsv" "${fans_run:-1}" | tee "$logs/measured.txt"

@@ -111,6 +111,7 @@ public class FullDropSimulation extends Simulation {
 
     private final ScenarioBuilder operator = scenario("operator creates the event (queue not open)")
             .exec(Chains.createEvent(false))
+            .exec(warmKeys())
             .exec(s -> {
                 System.out.println("floodgate: full drop: " + DropSettings.describe());
                 System.out.println("floodgate: test identity provider " + IDP_ISSUER + " keys at " + idp.jwksUrl());
@@ -175,6 +176,24 @@ public class FullDropSimulation extends Simulation {
                         details("payment audit").successfulRequests().count().is(1L),
                         details("fans: every fan ADMITTED or SOLD_OUT").successfulRequests().count().is(1L),
                         details("fans: SOLD_OUT learnt within the bound").successfulRequests().count().is(1L));
+    }
+
+    /**
+     * Before the crowd: one request with a provider token, so the edge fetches the provider's JWKS now, as a real
+     * deployment has long before its drop. The edge fetches lazily and fails closed (503) while it cannot, retrying
+     * at most every {@code jwks-min-refetch-millis} (10 s); a loaded machine can make the first fetch miss its 2 s
+     * timeout. 503 here is expected until the keys are in (not a failed request); 404 = verified, not in the queue.
+     */
+    private ChainBuilder warmKeys() {
+        return exec(s -> s.set("statusToken", idp.tokenFor("warm-up")).set("code", 503).set("tries", 0))
+                .asLongAs(s -> s.getInt("code") == 503 && s.getInt("tries") < 7).on(
+                        exec(s -> s.set("tries", s.getInt("tries") + 1))
+                                .exec(http("identity provider: edge fetches its keys").get(QUEUE)
+                                        .header("Authorization", "Bearer #{statusToken}")
+                                        .check(status().in(200, 404, 503).saveAs("code")))
+                                .doIf(s -> s.getInt("code") == 503).then(pause(Duration.ofSeconds(11))))
+                .exec(http("identity provider: keys in").get(QUEUE).header("Authorization", "Bearer #{statusToken}")
+                        .check(status().in(200, 404)));
     }
 
     private static HttpProtocolBuilder protocol() {

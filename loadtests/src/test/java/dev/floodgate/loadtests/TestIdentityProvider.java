@@ -85,11 +85,8 @@ final class TestIdentityProvider implements AutoCloseable {
                 exchange.getResponseBody().write(jwks);
             }
         });
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "test-identity-provider");
-            t.setDaemon(true);
-            return t;
-        }));
+        // Virtual threads: a JWKS answer never waits behind another one, even while the injector is busy.
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
