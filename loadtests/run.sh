@@ -4,7 +4,7 @@
 #
 # With --edge-url (repeatable: fans are spread over the edges) it runs Gatling against that deployment; give the
 # other services' URLs with -Dfloodgate.checkoutUrl=, -Dfloodgate.providerUrl=, -Dfloodgate.workerUrl=, and for the
-# full drop configure the deployment's edges to trust the test identity provider (see loadtests/README.md).
+# full drop configure the deployment's edges to trust the test identity provider (README, "Load tests").
 #
 # Without it, it starts a local stack for the run (own free ports, data in .floodgate/load, wiped first, no demo
 # event), waits until every service answers /observe/health, runs Gatling, and stops the stack on the way out (also on
