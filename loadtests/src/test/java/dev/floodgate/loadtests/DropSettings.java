@@ -144,7 +144,7 @@ final class DropSettings {
     static final int JOIN_P99_MILLIS = number("floodgate.joinP99Millis", 500, 1, 600_000);
     /** Longest time from sell-out to a waiting fan learning SOLD_OUT. */
     static final Duration SOLD_OUT_NOTICE_MAX = Duration.ofSeconds(number("floodgate.soldOutNoticeMaxSeconds", 30, 1, 3600));
-    /** How often the operator scenario reads the figures (the resolution of the sell-out moment). */
+    /** How often the watcher reads the event's stock (the resolution of the sell-out moment). */
     static final Duration FIGURES_EVERY = Duration.ofMillis(number("floodgate.figuresPollMillis", 1000, 100, 60_000));
 
     static int preQueueFans() {
