@@ -57,8 +57,8 @@ final class Chains {
     private static final Set<String> QUEUE_ENDS = Set.of("ADMITTED", "SOLD_OUT", "ADMISSION_EXPIRED", "CLOSED");
     private static final Set<String> ORDER_ENDS = Set.of("PAID", "PAYMENT_FAILED", "EXPIRED");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String QUEUE = "/api/events/" + EVENT_ID + "/queue";
-    private static final String OPERATOR_AUTH = "Basic " + Base64.getEncoder().encodeToString(
+    static final String QUEUE = "/api/events/" + EVENT_ID + "/queue";
+    static final String OPERATOR_AUTH = "Basic " + Base64.getEncoder().encodeToString(
             (OPERATOR_USER + ":" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     private Chains() {
@@ -96,14 +96,27 @@ final class Chains {
 
     /** The operator creates this run's event ({@link LoadSettings#EVENT_ID}) and opens its queue. */
     static ChainBuilder createEvent() {
-        return exec(http("operator: create event").post("/api/operator/events")
+        return createEvent(true);
+    }
+
+    /**
+     * The operator creates this run's event; with {@code openQueue} false its queue stays in the pre-queue (fans may
+     * join and get a random place at opening) until {@link #openQueue()}.
+     */
+    static ChainBuilder createEvent(boolean openQueue) {
+        ChainBuilder created = exec(http("operator: create event").post("/api/operator/events")
                 .header("Authorization", OPERATOR_AUTH)
                 .body(StringBody(eventJson()))
-                .check(status().is(201)))
-                .exec(http("operator: open queue").post(QUEUE.replace("/api/events/", "/api/operator/events/") + "/open")
-                        .header("Authorization", OPERATOR_AUTH)
-                        .check(status().is(200), jmesPath("status").is("OPEN")))
+                .check(status().is(201)));
+        return (openQueue ? created.exec(openQueue()) : created)
                 .exec(s -> { System.out.println("floodgate: " + describe()); return s; });
+    }
+
+    /** The operator opens the queue: the pre-queue is shuffled and admission starts. */
+    static ChainBuilder openQueue() {
+        return exec(http("operator: open queue").post(QUEUE.replace("/api/events/", "/api/operator/events/") + "/open")
+                .header("Authorization", OPERATOR_AUTH)
+                .check(status().is(200), jmesPath("status").is("OPEN")));
     }
 
     /**
@@ -206,16 +219,29 @@ final class Chains {
      * unless the order is PAID or PAYMENT_FAILED.
      */
     static ChainBuilder buy() {
+        return buy("#{fanToken}");
+    }
+
+    /**
+     * As {@link #buy()}, reading the order with {@code orderReader} (an EL such as {@code #{admission}}: checkout
+     * verifies only Floodgate's tokens, so a fan signed in at an external identity provider reads their order with
+     * their admission token). A fan whose card or order fails skips the rest, without leaving the chain, so what
+     * follows (leaving the queue, the caller's own accounting) still runs.
+     */
+    static ChainBuilder buy(String orderReader) {
         return exec(s -> s.set("card", ThreadLocalRandom.current().nextInt(100) < DECLINE_PERCENT ? DECLINED_CARD : PAYING_CARD)
                         .set("idempotencyKey", "load-" + UUID.randomUUID())
                         .set("repeat", ThreadLocalRandom.current().nextInt(100) < REPEAT_ORDER_PERCENT))
                 .exec(http("tokenise card").post(PROVIDER_URL + "/v1/payment-methods")
                         .body(StringBody("{\"cardNumber\":\"#{card}\",\"expMonth\":12,\"expYear\":2030,\"cvc\":\"123\"}"))
                         .check(status().is(201), jmesPath("id").saveAs("paymentMethodId")))
-                .exitHereIf(s -> !s.contains("paymentMethodId"))
-                // A 503 (database briefly unreachable) is retried with the same key, as a client should; it still
-                // counts as a failed request. 200 = the retry found the order the first attempt committed.
-                .exec(retrying(Set.of(429, 503), http("place order").post(CHECKOUT_URL + "/api/orders")
+                .doIf(s -> s.contains("paymentMethodId")).then(placeAndSettle(orderReader));
+    }
+
+    private static ChainBuilder placeAndSettle(String orderReader) {
+        // A 503 (database briefly unreachable) is retried with the same key, as a client should; it still counts as
+        // a failed request. 200 = the retry found the order the first attempt committed.
+        return exec(retrying(Set.of(429, 503), http("place order").post(CHECKOUT_URL + "/api/orders")
                         .header("Authorization", "Bearer #{admission}")
                         .header("Idempotency-Key", "#{idempotencyKey}")
                         .body(StringBody(orderJson())),
@@ -226,8 +252,11 @@ final class Chains {
                     }
                     return s;
                 })
-                .exitHereIf(s -> !s.contains("orderId"))
-                .exec(s -> { ORDERS_PLACED.incrementAndGet(); return s; })
+                .doIf(s -> s.contains("orderId")).then(settle(orderReader));
+    }
+
+    private static ChainBuilder settle(String orderReader) {
+        return exec(s -> { ORDERS_PLACED.incrementAndGet(); return s; })
                 .doIf(s -> s.getBoolean("repeat")).then(
                         exec(http("place order again (same key)").post(CHECKOUT_URL + "/api/orders")
                                 .header("Authorization", "Bearer #{admission}")
@@ -237,10 +266,10 @@ final class Chains {
                 .exec(s -> s.set("orderStatus", "AWAITING_PAYMENT"))
                 .asLongAsDuring(s -> !ORDER_ENDS.contains(s.getString("orderStatus")), MAX_ORDER_WAIT).on(
                         pause(Duration.ofMillis(500)).exec(http("order status").get(CHECKOUT_URL + "/api/orders/#{orderId}")
-                                .header("Authorization", "Bearer #{fanToken}")
+                                .header("Authorization", "Bearer " + orderReader)
                                 .check(status().is(200), jmesPath("status").saveAs("orderStatus"))))
                 .exec(http("order final").get(CHECKOUT_URL + "/api/orders/#{orderId}")
-                        .header("Authorization", "Bearer #{fanToken}")
+                        .header("Authorization", "Bearer " + orderReader)
                         .check(status().is(200), jmesPath("status").in("PAID", "PAYMENT_FAILED").saveAs("orderStatus")))
                 .exec(s -> {
                     if ("PAID".equals(s.getString("orderStatus"))) {

@@ -11,6 +11,8 @@ final class LoadSettings {
     static final String EDGE_URL = text("floodgate.edgeUrl", "http://127.0.0.1:8080");
     static final String CHECKOUT_URL = text("floodgate.checkoutUrl", "http://127.0.0.1:8081");
     static final String PROVIDER_URL = text("floodgate.providerUrl", "http://127.0.0.1:8090");
+    /** The payment-worker, for the payment audit ({@code GET /api/operator/audit}). */
+    static final String WORKER_URL = text("floodgate.workerUrl", "http://127.0.0.1:8082");
     static final String OPERATOR_USER = text("floodgate.operatorUser", "operator");
     static final String OPERATOR_PASSWORD = text("floodgate.operatorPassword", "floodgate-local");
 
@@ -80,12 +82,12 @@ final class LoadSettings {
                 + EDGE_URL + ", checkout " + CHECKOUT_URL + ", provider " + PROVIDER_URL;
     }
 
-    private static String text(String key, String fallback) {
+    static String text(String key, String fallback) {
         String value = System.getProperty(key);
         return value == null || value.isBlank() ? fallback : value.strip();
     }
 
-    private static int number(String key, int fallback, int min, int max) {
+    static int number(String key, int fallback, int min, int max) {
         int value = Integer.parseInt(text(key, Integer.toString(fallback)));
         if (value < min || value > max) {
             throw new IllegalArgumentException(key + " must be " + min + ".." + max + ", was " + value);
