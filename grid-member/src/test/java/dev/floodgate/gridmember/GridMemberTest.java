@@ -160,9 +160,17 @@ class GridMemberTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A free port below the ephemeral range (32768+), so no outgoing connection can take it before a member binds. */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 1_000; tries++) {
+            try (ServerSocket socket = new ServerSocket(random.nextInt(20_000, 32_768), 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: draw another
+            }
         }
+        throw new IOException("no free port found in 20000-32767");
     }
 }
