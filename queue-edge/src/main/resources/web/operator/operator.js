@@ -141,7 +141,7 @@ function stat(label) {
 
 function buildCard(e) {
   const badge = h('span', { class: 'badge' }, '…');
-  const stats = Object.fromEntries(['Joined', 'Not signed in', 'Waiting', 'Admitted', 'Shopping now', 'Admitted / min',
+  const stats = Object.fromEntries(['Joined', 'Not signed in', 'Waiting', 'Admitted', 'Shopping now', 'Yet to hold', 'Admitted / min',
     'Capacity', 'Available', 'Held', 'Sold']
     .map((k) => [k, stat(k)]));
   const sold = h('span', { class: 'sold' });
@@ -178,7 +178,7 @@ function buildCard(e) {
       figuresError,
       h('p', { class: 'group-label', id: `q-${e.eventId}` }, 'Queue'),
       h('dl', { class: 'stats three compact', 'aria-labelledby': `q-${e.eventId}` },
-        ['Joined', 'Not signed in', 'Waiting', 'Admitted', 'Shopping now', 'Admitted / min'].map((k) => stats[k].el)),
+        ['Joined', 'Not signed in', 'Waiting', 'Admitted', 'Shopping now', 'Yet to hold', 'Admitted / min'].map((k) => stats[k].el)),
       h('p', { class: 'group-label', id: `s-${e.eventId}` }, 'Seats'),
       h('dl', { class: 'stats four compact', 'aria-labelledby': `s-${e.eventId}` },
         ['Capacity', 'Available', 'Held', 'Sold'].map((k) => stats[k].el)),
@@ -202,7 +202,7 @@ function updateFigures(card, f) {
   card.status = f.queueStatus;
   card.badge.className = `badge ${f.queueStatus}`;
   card.badge.textContent = STATUS_LABEL[f.queueStatus] || f.queueStatus;
-  const values = { Joined: f.joined, 'Not signed in': f.unboundPlaces, Waiting: f.waiting, Admitted: f.admitted, 'Shopping now': f.activeShoppers,
+  const values = { Joined: f.joined, 'Not signed in': f.unboundPlaces, Waiting: f.waiting, Admitted: f.admitted, 'Shopping now': f.activeShoppers, 'Yet to hold': f.shoppersYetToHold,
     'Admitted / min': f.measuredRatePerMinute, Capacity: f.capacity, Available: f.available, Held: f.held, Sold: f.sold };
   for (const [k, v] of Object.entries(values)) {
     card.stats[k].dd.textContent = v === undefined || v === null ? '—' : count(Math.round(v));

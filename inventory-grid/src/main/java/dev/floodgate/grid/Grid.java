@@ -126,6 +126,7 @@ public final class Grid implements AutoCloseable {
         config.addMapConfig(new MapConfig(QueueState.MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(QueueState.SPOTS_MAP).setBackupCount(settings.backupCount()));
+        config.addMapConfig(new MapConfig(QueueState.TOOK_MAP).setBackupCount(settings.backupCount()));
         GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
         return config;
     }

@@ -35,6 +35,7 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridRebuild;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.GridSettings;
+import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
@@ -149,6 +150,9 @@ public final class EdgeServer implements AutoCloseable {
             room = new WaitingRoom(grid.hazelcast(), clock, settings.admissionWindow(), metrics,
                     StockSource.cached(grid.catalog(), grid.inventory(), settings.stockMaxAge()),
                     settings.holdReturnShare(), settings.stateMaxAge(), settings.localTickets());
+            // Never longer than the admission window (a shorter window in a test or a small drop caps it).
+            room.stockReserve(Duration.ofMillis(Math.min(settings.admissionWindow().toMillis(), ServiceConfig.millis(
+                    config.get("admission.reserve-millis"), QueueState.DEFAULT_RESERVE_MILLIS).toMillis())));
             // After a cold grid, every event of the catalog gets its queue back, not yet open: positions lived only
             // in the grid, so fans join again and the operator chooses when to reopen. Create-if-absent otherwise.
             for (var event : grid.catalog().all()) {
@@ -179,7 +183,7 @@ public final class EdgeServer implements AutoCloseable {
             // The seat map is served from a short cache (real time, not the test clock: it only bounds grid reads).
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),
                     ServiceConfig.millis(config.get("seats.map-max-age-millis"), 1_000));
-            HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard);
+            HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard, room::tookStock);
             OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
                     settings.queueDefaults(), sessions);
             WebRoutes web = WebRoutes.from(config.get("web"));

@@ -144,11 +144,23 @@ public final class QueueProcessors {
         }
     }
 
-    /** A fan at {@code place} left (their admission, if running, ends now). Answers the state. */
-    public record Finish(long place, long nowMillis) implements EntryProcessor<String, QueueState, QueueState> {
+    /**
+     * A fan at {@code place} left (their admission, if running, ends now); {@code tookStock}: they had taken stock.
+     * Answers the state.
+     */
+    public record Finish(long place, long nowMillis, boolean tookStock)
+            implements EntryProcessor<String, QueueState, QueueState> {
         @Override
         public QueueState process(Map.Entry<String, QueueState> entry) {
-            return update(entry, state -> state.advancedTo(nowMillis).withFinished(place, nowMillis));
+            return update(entry, state -> state.advancedTo(nowMillis).withFinished(place, nowMillis, tookStock));
+        }
+    }
+
+    /** The admitted fan at {@code place} took stock for the first time. Answers the state. */
+    public record Took(long place, long nowMillis) implements EntryProcessor<String, QueueState, QueueState> {
+        @Override
+        public QueueState process(Map.Entry<String, QueueState> entry) {
+            return update(entry, state -> state.advancedTo(nowMillis).withTook(place, nowMillis));
         }
     }
 

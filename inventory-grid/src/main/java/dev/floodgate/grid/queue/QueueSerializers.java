@@ -22,6 +22,7 @@ public final class QueueSerializers {
         config.addClass(QueueProcessors.ChangeSettings.class);
         config.addClass(QueueProcessors.Schedule.class);
         config.addClass(QueueProcessors.Finish.class);
+        config.addClass(QueueProcessors.Took.class);
         config.addClass(QueueProcessors.Read.class);
         config.addClass(QueueProcessors.KeepEarlier.class);
     }

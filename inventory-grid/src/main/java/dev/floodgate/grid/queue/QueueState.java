@@ -19,9 +19,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>the operator's cap on active shoppers minus those active now ({@link #active}: admitted, admission window
  *   not over, not finished early), and</li>
- *   <li>what the last reported stock can still serve ({@link #stockRoom}): available units, less what active
- *   shoppers are expected to take beyond what they already hold, divided by the measured tickets per admitted fan.
- *   </li>
+ *   <li>what the last reported stock can still serve ({@link #stockRoom}): available units, less what the active
+ *   shoppers who have not taken stock yet are expected to take ({@link #awaitingTake}), divided by the measured
+ *   tickets per admitted fan.</li>
  * </ul>
  * Time blocked by the cap or by stock banks no credit.
  *
@@ -30,12 +30,12 @@ import java.util.Arrays;
  * admitted in bucket {@code b} is admitted "at" the bucket's end, its admission (and its token) run until
  * {@code (b + 1) * bucketMillis + windowMillis}, and it counts as an active shopper until then unless finished
  * early. The ring keeps the upper place of each bucket, so the end of any running admission is known without
- * storing anything per fan.
+ * storing anything per fan; per bucket it also counts the fans who finished early and those who took stock.
  */
 public record QueueState(String eventId, QueueStatus status, long nextTicket, long admittedUpTo, int ratePerMinute,
                          int batchSize, long lastAdmissionAtMillis, long forfeited, int activeCap, long windowMillis,
-                         long bucketMillis, long ringHead, long ringBase, long[] ringUpTo, int[] ringDone,
-                         byte[] seed, long preQueueSize, long opensAtMillis, long openedAtMillis, boolean stockKnown,
+                         long reserveMillis, long bucketMillis, long ringHead, long ringBase, long[] ringUpTo,
+                         int[] ringDone, int[] ringTook, byte[] seed, long preQueueSize, long opensAtMillis, long openedAtMillis, boolean stockKnown,
                          int available, int held, int sold, long left) {
     /** Grid map of each event's queue state (one entry per event). */
     public static final String MAP = "floodgate-queue-state";
@@ -48,6 +48,8 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
     public static final int RING = 32;
     /** Fewer admitted fans than this and the tickets-per-fan figure is the prior (1), not a measurement. */
     public static final int MEASURE_AFTER_ADMITTED = 20;
+    /** How long an admitted shopper who has taken nothing has stock reserved, unless configured otherwise. */
+    public static final long DEFAULT_RESERVE_MILLIS = 120_000;
     /** Horizon of the measured admission rate. */
     public static final long RATE_HORIZON_MILLIS = 60_000;
 
@@ -57,10 +59,22 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
                     + admittedUpTo + " forfeited=" + forfeited);
         }
         if (ringUpTo == null || ringUpTo.length != RING || ringDone == null || ringDone.length != RING
+                || ringTook == null || ringTook.length != RING || reserveMillis < 1 || reserveMillis > windowMillis
                 || seed == null || seed.length != Shuffle.SEED_BYTES || windowMillis < 1 || bucketMillis < 1) {
             throw new IllegalStateException("queue state malformed");
         }
         checkSettings(ratePerMinute, batchSize, activeCap);
+    }
+
+    /**
+     * Config pattern of the per-event maps of admitted fans who took stock ({@link #tookMap(String)}: fan id to true,
+     * expiring after twice the admission window): makes "took stock" count once per fan, and tells a leave it did.
+     */
+    public static final String TOOK_MAP = "floodgate-queue-took.*";
+
+    /** The admitted fans of one event who took stock. */
+    public static String tookMap(String eventId) {
+        return TOOK_MAP.substring(0, TOOK_MAP.length() - 1) + eventId;
     }
 
     /** The spots of one event: fan id to ticket. */
@@ -80,13 +94,26 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
         }
     }
 
-    /** A new event's queue: not open yet, nobody in it. */
+    /** A new event's queue: not open yet, nobody in it; stock reserved for {@value #DEFAULT_RESERVE_MILLIS} ms. */
     public static QueueState preQueue(String eventId, int ratePerMinute, int batchSize, int activeCap,
                                       long windowMillis, byte[] seed) {
+        return preQueue(eventId, ratePerMinute, batchSize, activeCap, windowMillis,
+                Math.min(windowMillis, DEFAULT_RESERVE_MILLIS), seed);
+    }
+
+    /**
+     * A new event's queue: not open yet, nobody in it.
+     *
+     * @param reserveMillis how long after admission a shopper who has taken nothing yet still has stock reserved
+     *                      for them (1..windowMillis); see {@link #awaitingTake}
+     */
+    public static QueueState preQueue(String eventId, int ratePerMinute, int batchSize, int activeCap,
+                                      long windowMillis, long reserveMillis, byte[] seed) {
         long bucket = Math.max(1, Math.ceilDiv(windowMillis, RING - 3));
         long[] upTo = new long[RING];
         return new QueueState(eventId, QueueStatus.PRE_QUEUE, 1, 0, ratePerMinute, batchSize, 0, 0, activeCap,
-                windowMillis, bucket, -1, 0, upTo, new int[RING], seed.clone(), -1, 0, 0, false, 0, 0, 0, 0);
+                windowMillis, reserveMillis, bucket, -1, 0, upTo, new int[RING], new int[RING], seed.clone(), -1, 0,
+                0, false, 0, 0, 0, 0);
     }
 
     // ---- reading ----
@@ -186,9 +213,28 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
         return Math.max(0.1, (double) (held + sold) / admittedUpTo);
     }
 
-    /** Tickets the active shoppers are still expected to take (beyond what is held now). */
+    /**
+     * Active shoppers who have not taken stock yet and were admitted less than {@code reserveMillis} ago (by
+     * bucket). A shopper who took stock is out of it for good: what they hold is no longer available, what they
+     * bought is sold, and a hold that expires comes back to stock for the queue. One who never takes anything stops
+     * being waited for after {@code reserveMillis}, so abandoned admissions cannot keep the last tickets off sale
+     * for the whole admission window.
+     */
+    public long awaitingTake(long nowMillis) {
+        long total = 0;
+        long reserve = Math.min(reserveMillis, windowMillis);
+        for (long b = oldestBucket(); b <= ringHead && ringHead >= 0; b++) {
+            if (b >= 0 && bucketEnd(b) + reserve > nowMillis) {
+                int s = slot(b);
+                total += Math.max(0, count(b) - ringDone[s] - ringTook[s]);
+            }
+        }
+        return total;
+    }
+
+    /** Tickets the active shoppers are still expected to take (what they hold is already out of stock). */
     public double pendingDemand(long nowMillis) {
-        return Math.max(0, active(nowMillis) * ticketsPerFan() - held);
+        return awaitingTake(nowMillis) * ticketsPerFan();
     }
 
     /** More fans the last reported stock can serve (Long.MAX_VALUE while no stock was reported). */
@@ -223,8 +269,11 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
         return copy().stock(newAvailable, newHeld, newSold).build();
     }
 
-    /** A fan left: if their admission is running it ends now (no longer an active shopper). */
-    public QueueState withFinished(long place, long nowMillis) {
+    /**
+     * A fan left: if their admission is running it ends now (no longer an active shopper). {@code tookStock}: they
+     * had taken stock ({@link #withTook}), so they move from "took" to "done" rather than counting twice.
+     */
+    public QueueState withFinished(long place, long nowMillis, boolean tookStock) {
         long ends = admissionEndsAt(place);
         if (ends < 0) {
             return copy().left(left + 1).build();
@@ -232,11 +281,38 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
         if (ends <= nowMillis) {
             return this;
         }
-        long b = bucketOf(place);
+        int s = slot(bucketOf(place));
         Builder next = copy().left(left + 1);
-        if (next.ringDone[slot(b)] < count(b)) {
-            next.ringDone[slot(b)]++;
+        if (tookStock && next.ringTook[s] > 0) {
+            next.ringTook[s]--;
         }
+        if (next.ringDone[s] + next.ringTook[s] < count(bucketOf(place))) {
+            next.ringDone[s]++;
+        }
+        return next.build();
+    }
+
+    /** A fan left who had not taken stock. */
+    public QueueState withFinished(long place, long nowMillis) {
+        return withFinished(place, nowMillis, false);
+    }
+
+    /**
+     * The admitted fan at {@code place} took stock for the first time (the caller sees to "first"): they no longer
+     * have stock reserved for them ({@link #awaitingTake}). Nothing changes once their admission is over.
+     */
+    public QueueState withTook(long place, long nowMillis) {
+        long ends = admissionEndsAt(place);
+        if (ends <= nowMillis) {
+            return this;
+        }
+        long b = bucketOf(place);
+        int s = slot(b);
+        if (ringDone[s] + ringTook[s] >= count(b)) {
+            return this;
+        }
+        Builder next = copy();
+        next.ringTook[s]++;
         return next.build();
     }
 
@@ -368,11 +444,13 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
         private long forfeited;
         private int activeCap;
         private final long windowMillis;
+        private final long reserveMillis;
         private final long bucketMillis;
         private long ringHead;
         private long ringBase;
         private final long[] ringUpTo;
         private final int[] ringDone;
+        private final int[] ringTook;
         private final byte[] seed;
         private long preQueueSize;
         private long opensAtMillis;
@@ -394,11 +472,13 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
             forfeited = s.forfeited;
             activeCap = s.activeCap;
             windowMillis = s.windowMillis;
+            reserveMillis = s.reserveMillis;
             bucketMillis = s.bucketMillis;
             ringHead = s.ringHead;
             ringBase = s.ringBase;
             ringUpTo = Arrays.copyOf(s.ringUpTo, RING);
             ringDone = Arrays.copyOf(s.ringDone, RING);
+            ringTook = Arrays.copyOf(s.ringTook, RING);
             seed = s.seed;
             preQueueSize = s.preQueueSize;
             opensAtMillis = s.opensAtMillis;
@@ -479,6 +559,7 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
                 for (long b = Math.max(ringHead + 1, bucket - RING + 1); b <= bucket; b++) {
                     ringUpTo[(int) Math.floorMod(b, RING)] = carried;
                     ringDone[(int) Math.floorMod(b, RING)] = 0;
+                    ringTook[(int) Math.floorMod(b, RING)] = 0;
                 }
                 ringHead = bucket;
             }
@@ -489,9 +570,9 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
 
         QueueState build() {
             return new QueueState(eventId, status, nextTicket, admittedUpTo, ratePerMinute, batchSize,
-                    lastAdmissionAtMillis, forfeited, activeCap, windowMillis, bucketMillis, ringHead, ringBase,
-                    ringUpTo, ringDone, seed, preQueueSize, opensAtMillis, openedAtMillis, stockKnown, available,
-                    held, sold, left);
+                    lastAdmissionAtMillis, forfeited, activeCap, windowMillis, reserveMillis, bucketMillis, ringHead,
+                    ringBase, ringUpTo, ringDone, ringTook, seed, preQueueSize, opensAtMillis, openedAtMillis,
+                    stockKnown, available, held, sold, left);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /**
  * Holds for admitted fans under {@code /api/events/{eventId}/holds}. Taking a hold needs an admission token for the
@@ -24,15 +25,19 @@ import java.time.Duration;
  */
 public final class HoldRoutes {
     static final int MAX_BODY_BYTES = 1024;
+    private static final System.Logger LOG = System.getLogger(HoldRoutes.class.getName());
 
     private final Catalog catalog;
     private final Inventory inventory;
     private final TokenGuard guard;
+    private final BiConsumer<String, String> tookStock;
 
-    public HoldRoutes(Catalog catalog, Inventory inventory, TokenGuard guard) {
+    /** @param tookStock told (event id, fan id) after each hold that went through, once the fan has the answer */
+    public HoldRoutes(Catalog catalog, Inventory inventory, TokenGuard guard, BiConsumer<String, String> tookStock) {
         this.catalog = catalog;
         this.inventory = inventory;
         this.guard = guard;
+        this.tookStock = tookStock;
     }
 
     public void routes(HttpRouting.Builder routing) {
@@ -61,7 +66,10 @@ public final class HoldRoutes {
                 ? inventory.hold(eventId, body.categoryId(), fanId, body.requestId(), body.quantity(), ttl)
                 : inventory.holdSeats(eventId, body.categoryId(), fanId, body.requestId(), body.seats(), ttl);
         switch (result.outcome()) {
-            case DONE -> JsonHttp.created(res, HoldView.of(result.hold()));
+            case DONE -> {
+                JsonHttp.created(res, HoldView.of(result.hold()));
+                tellTook(eventId, fanId);
+            }
             case NOT_ENOUGH_STOCK -> throw ApiException.conflict(category.seated()
                     ? "sold out: no " + body.quantity() + " seats left together in one section"
                     : "sold out: not enough tickets left in this category for " + body.quantity());
@@ -74,6 +82,15 @@ public final class HoldRoutes {
                     "this request id was already used for a different hold");
             case LIMIT_REACHED -> throw ApiException.conflict(
                     "at most " + event.maxPerFan() + " tickets per fan in this event, holds in progress included");
+        }
+    }
+
+    /** After the answer went out: the queue's bookkeeping never delays nor fails a hold. */
+    private void tellTook(String eventId, String fanId) {
+        try {
+            tookStock.accept(eventId, fanId);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not tell the queue that a fan took stock in " + eventId, e);
         }
     }
 

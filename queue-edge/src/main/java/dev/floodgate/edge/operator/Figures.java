@@ -5,10 +5,11 @@ package dev.floodgate.edge.operator;
  * admitted yet; {@code admitted}: places admitted so far; {@code activeShoppers}: admitted, admission running, not
  * left; {@code measuredRatePerMinute}: admissions over the last minute; {@code abandoned}: fans who left the queue;
  * {@code unboundPlaces}: anonymous places still in the queue, not bound to an account yet (joined counts them too);
- * stock counters summed over all categories.
+ * {@code shoppersYetToHold}: active shoppers admitted within the reserve time who hold nothing yet, for whom
+ * admission keeps stock back; stock counters summed over all categories.
  */
 public record Figures(String eventId, String queueStatus, long joined, long waiting, long admitted,
                       long activeShoppers, double measuredRatePerMinute, long abandoned, long unboundPlaces,
                       int available, int held,
-                      int sold, int capacity) {
+                      int sold, int capacity, long shoppersYetToHold) {
 }

@@ -165,6 +165,6 @@ public final class OperatorRoutes {
         JsonHttp.ok(res, new Figures(eventId, q.status().name(), q.joined(), q.waiting(), q.admittedUpTo(),
                 q.active(now), Math.round(q.measuredRatePerSecond(now) * 600) / 10.0, q.left(),
                 room.unboundPlaces(eventId),
-                stock.available(), stock.held(), stock.sold(), stock.capacity()));
+                stock.available(), stock.held(), stock.sold(), stock.capacity(), q.awaitingTake(now)));
     }
 }

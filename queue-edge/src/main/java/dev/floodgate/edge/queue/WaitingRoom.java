@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +69,7 @@ public final class WaitingRoom {
     private volatile Consumer<String> onNews = eventId -> {
     };
     private volatile Duration signInGrace = DEFAULT_SIGN_IN_GRACE;
+    private volatile Duration stockReserve;
 
     public WaitingRoom(HazelcastInstance hz, Clock clock, Duration admissionWindow, QueueMetrics metrics) {
         this(hz, clock, admissionWindow, metrics, StockSource.none(), 0.25);
@@ -109,6 +111,19 @@ public final class WaitingRoom {
         this.metrics = metrics;
         this.stock = stock;
         this.holdReturnShare = holdReturnShare;
+        this.stockReserve = Duration.ofMillis(Math.min(admissionWindow.toMillis(), QueueState.DEFAULT_RESERVE_MILLIS));
+    }
+
+    /**
+     * How long after admission a shopper who has taken nothing yet has stock reserved for them (1 ms..the admission
+     * window), for queues created from now on. Longer keeps more of the last tickets for slow shoppers; shorter
+     * sells out sooner when admitted fans walk away without holding.
+     */
+    public void stockReserve(Duration reserve) {
+        if (reserve.toMillis() < 1 || reserve.compareTo(admissionWindow) > 0) {
+            throw new IllegalArgumentException("admission.reserve-millis must be 1.." + admissionWindow.toMillis());
+        }
+        this.stockReserve = reserve;
     }
 
     /**
@@ -136,7 +151,7 @@ public final class WaitingRoom {
         byte[] seed = new byte[Shuffle.SEED_BYTES];
         RANDOM.nextBytes(seed);
         return states.executeOnKey(eventId, new QueueProcessors.Create(QueueState.preQueue(eventId, ratePerMinute,
-                batchSize, activeCap, admissionWindow.toMillis(), seed)));
+                batchSize, activeCap, admissionWindow.toMillis(), stockReserve.toMillis(), seed)));
     }
 
     public QueueState create(String eventId, int ratePerMinute, int batchSize) {
@@ -295,8 +310,30 @@ public final class WaitingRoom {
             return false;
         }
         placeGone(eventId, fanId);
-        finish(eventId, ticket);
+        finish(eventId, ticket, took(eventId).remove(fanId) != null);
         return true;
+    }
+
+    /**
+     * The fan took stock (a hold went through): the first time in their admission, the queue stops reserving stock
+     * for them. Later holds, and fans without a spot (admitted some other way), change nothing.
+     */
+    public void tookStock(String eventId, String fanId) {
+        if (took(eventId).putIfAbsent(fanId, Boolean.TRUE, 2 * admissionWindow.toMillis(),
+                TimeUnit.MILLISECONDS) != null) {
+            return;
+        }
+        Integer ticket = ticketOf(eventId, fanId);
+        QueueState state = ticket == null ? null : current(eventId);
+        if (state == null) {
+            return;
+        }
+        long now = clock.millis();
+        remember(states.executeOnKey(eventId, new QueueProcessors.Took(places.placeOf(state, ticket), now)), now);
+    }
+
+    private IMap<String, Boolean> took(String eventId) {
+        return hz.getMap(QueueState.tookMap(eventId));
     }
 
     /** Every edge drops its copy of this key's ticket (the key's spot changed or went). */
@@ -309,10 +346,14 @@ public final class WaitingRoom {
 
     /** The spot of {@code ticket} is given up: its admission, if running, ends now; else it admits nobody. */
     private void finish(String eventId, long ticket) {
+        finish(eventId, ticket, false);
+    }
+
+    private void finish(String eventId, long ticket, boolean tookStock) {
         QueueState state = advance(eventId);
         long place = state == null ? 0 : places.placeOf(state, ticket);
         long now = clock.millis();
-        remember(states.executeOnKey(eventId, new QueueProcessors.Finish(place, now)), now);
+        remember(states.executeOnKey(eventId, new QueueProcessors.Finish(place, now, tookStock)), now);
     }
 
     /** An anonymous visitor's new place: its id (the place token's subject) and where it stands. */

@@ -74,6 +74,23 @@ class HoldApiTest {
     }
 
     @Test
+    void aHoldTellsTheQueueItsShopperNoLongerNeedsStockKeptBack() {
+        assertThat(shoppersYetToHold()).isEqualTo(1);
+        assertThat(hold(admission, request("floor", 1, "req-1")).status()).isEqualTo(201);
+        // Told after the answer went out: poll until the queue has it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (shoppersYetToHold() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(shoppersYetToHold()).isZero();
+    }
+
+    private long shoppersYetToHold() {
+        return edge.http.get("/api/operator/events/" + eventId + "/figures", edge.operatorAuth()).json()
+                .get("shoppersYetToHold").asLong();
+    }
+
+    @Test
     void retryingWithTheSameRequestIdGivesTheSameHold() {
         String first = hold(admission, request("floor", 2, "req-1")).json().get("holdId").asText();
         assertThat(hold(admission, request("floor", 2, "req-1")).json().get("holdId").asText()).isEqualTo(first);

@@ -193,4 +193,65 @@ class QueueStateTest {
         // Admitted half an hour ago: long over.
         assertThat(state.admissionEndsAt(1)).isLessThan(T0 + 30 * 60_000);
     }
+
+    @Test
+    void stockIsKeptBackOnlyForAdmittedShoppersWhoHaveNotTakenAnyYet() {
+        QueueState state = openWith(100).withStock(5, 0, 0).advancedTo(T0);
+        assertThat(state.admittedUpTo()).isEqualTo(5);
+        assertThat(state.awaitingTake(T0)).isEqualTo(5);
+        QueueState allHold = state;
+        for (long place = 1; place <= 5; place++) {
+            allHold = allHold.withTook(place, T0 + 1);
+        }
+        assertThat(allHold.awaitingTake(T0 + 1)).isZero();
+        // Two holds run out while their shoppers are still admitted (they walked away): those tickets are for sale.
+        QueueState twoBack = allHold.withStock(2, 3, 0).advancedTo(T0 + 10_000);
+        assertThat(twoBack.admittedUpTo()).isEqualTo(7);
+        assertThat(state.withStock(2, 3, 0).advancedTo(T0 + 10_000).admittedUpTo())
+                .as("without knowing who took stock, the five are still waited for").isEqualTo(5);
+    }
+
+    @Test
+    void takingStockCountsOncePerShopperAndNotAfterTheirAdmissionEnded() {
+        QueueState state = openWith(100).withStock(20, 0, 0).advancedTo(T0);
+        QueueState took = state.withTook(1, T0 + 1);
+        assertThat(took.withTook(1, T0 + 2).withTook(1, T0 + 3).awaitingTake(T0 + 3))
+                .as("a bucket's takers never exceed its shoppers").isGreaterThanOrEqualTo(0);
+        assertThat(took.awaitingTake(T0 + 1)).isEqualTo(9);
+        long over = took.admissionEndsAt(2) + 1;
+        assertThat(took.withTook(2, over)).isSameAs(took);
+    }
+
+    @Test
+    void aShopperWhoTookStockAndLeftIsCountedOnceNotAsTwo() {
+        QueueState state = openWith(100).withStock(20, 0, 0).advancedTo(T0);
+        QueueState leftAfterBuying = state.withTook(1, T0 + 1).withFinished(1, T0 + 2, true);
+        assertThat(leftAfterBuying.active(T0 + 2)).isEqualTo(9);
+        assertThat(leftAfterBuying.awaitingTake(T0 + 2)).isEqualTo(9);
+        QueueState leftWithout = state.withFinished(2, T0 + 2, false);
+        assertThat(leftWithout.awaitingTake(T0 + 2)).isEqualTo(9);
+    }
+
+    @Test
+    void aShopperWhoTakesNothingIsWaitedForOnlyTheReserveTime() {
+        QueueState state = QueueState.preQueue("e", 60, 10, 0, WINDOW, 60_000, new byte[32]);
+        for (int i = 0; i < 100; i++) {
+            state = state.withJoin();
+        }
+        state = state.movedTo(QueueStatus.OPEN, T0).withStock(5, 0, 0).advancedTo(T0);
+        assertThat(state.admittedUpTo()).isEqualTo(5);
+        assertThat(state.advancedTo(T0 + 30_000).admittedUpTo()).isEqualTo(5);
+        long reserveOver = state.admissionEndsAt(1) - WINDOW + 60_000;
+        QueueState later = state.advancedTo(reserveOver + 10_000);
+        assertThat(later.admittedUpTo()).isEqualTo(10);
+        assertThat(later.awaitingTake(reserveOver + 10_000)).as("only the five just admitted").isEqualTo(5);
+        assertThat(later.active(reserveOver + 10_000)).as("still shoppers until their window ends").isEqualTo(10);
+    }
+
+    @Test
+    void theReserveTimeIsAtMostTheAdmissionWindow() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> QueueState.preQueue("e", 60, 10, 0, WINDOW, WINDOW + 1, new byte[32]))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

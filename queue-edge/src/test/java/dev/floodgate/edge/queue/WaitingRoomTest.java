@@ -202,6 +202,50 @@ class WaitingRoomTest {
     }
 
     @Test
+    void holdsThatRunOutWhileTheirShoppersAreStillAdmittedGoToTheNextFansNotAfterTheWindow() {
+        String eventId = newQueue();
+        stock.put(eventId, new StockCounters(10, 10, 0, 0));
+        room.move(eventId, QueueStatus.OPEN);
+        for (int i = 1; i <= 15; i++) {
+            room.join(eventId, "fan-" + i);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        for (int i = 1; i <= 10; i++) {
+            assertThat(room.status(eventId, "fan-" + i).state()).isEqualTo(FanPlace.FanState.ADMITTED);
+            room.tookStock(eventId, "fan-" + i);
+        }
+        stock.put(eventId, new StockCounters(10, 0, 10, 0));
+        // Four walk away: their holds expire well inside their admission window, and four tickets are on sale again.
+        clock.advance(Duration.ofSeconds(30));
+        stock.put(eventId, new StockCounters(10, 4, 6, 0));
+        clock.advance(Duration.ofSeconds(10));
+        for (int i = 11; i <= 14; i++) {
+            assertThat(room.status(eventId, "fan-" + i).state()).isEqualTo(FanPlace.FanState.ADMITTED);
+        }
+        assertThat(room.status(eventId, "fan-15").state()).isEqualTo(FanPlace.FanState.WAITING);
+    }
+
+    @Test
+    void aShopperWhoTookStockAndLeftFreesNothingTwice() {
+        String eventId = newQueue();
+        stock.put(eventId, new StockCounters(10, 10, 0, 0));
+        room.move(eventId, QueueStatus.OPEN);
+        for (int i = 1; i <= 15; i++) {
+            room.join(eventId, "fan-" + i);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        room.status(eventId, "fan-1");
+        room.tookStock(eventId, "fan-1");
+        room.tookStock(eventId, "fan-1");
+        long now = clock.millis();
+        assertThat(room.state(eventId).orElseThrow().awaitingTake(now)).isEqualTo(9);
+        room.leave(eventId, "fan-1");
+        QueueState after = room.state(eventId).orElseThrow();
+        assertThat(after.awaitingTake(now)).isEqualTo(9);
+        assertThat(after.active(now)).isEqualTo(9);
+    }
+
+    @Test
     void aFanWhoLeavesLosesTheSpotAndMayJoinAgainAtTheBack() {
         String eventId = newQueue();
         room.move(eventId, QueueStatus.OPEN);
