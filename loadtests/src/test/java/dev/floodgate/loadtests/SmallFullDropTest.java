@@ -1,0 +1,184 @@
+package dev.floodgate.loadtests;
+
+import io.gatling.app.Gatling$;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole drop, small, in every build: {@link FullDropSimulation} with {@value #FANS} fans for {@value #TICKETS}
+ * tickets, run by Gatling in this JVM against the local stack started as its own process, exactly as
+ * {@code ./floodgate start} runs it (the stack's class path is the one the build wrote for that command).
+ *
+ * <p>The simulation's own assertions decide: no failed request (so no 5xx), every ticket sold, 0 oversold and the
+ * counters adding up, every order final, the payment audit ok, every fan ending ADMITTED or SOLD_OUT, and waiting fans
+ * learning SOLD_OUT within 30 s. Its latency bounds (join and status p99) are lifted here: a shared 2-core CI machine
+ * is no place to time anything; `./floodgate load full-drop` measures them (docs/benchmarks.md).
+ */
+class SmallFullDropTest {
+    static final int FANS = 400;
+    static final int TICKETS = 20;
+    private static final Duration STACK_START = Duration.ofMinutes(4);
+    private static final Duration STACK_STOP = Duration.ofSeconds(60);
+    private static final Path BASE = Path.of("").toAbsolutePath();
+    private static final Path STACK = BASE.resolveSibling("ops").resolve("local-stack").resolve("target");
+
+    @Test
+    void aSmallDropSellsEveryTicketOnceAndEveryFanEndsAdmittedOrSoldOut() throws Exception {
+        Path classpathFile = STACK.resolve("local-stack.classpath");
+        assertThat(classpathFile).as("the local stack's class path, written by the build of ops/local-stack "
+                + "(run the whole build: ./floodgate test)").isRegularFile();
+        Set<Integer> taken = new HashSet<>();
+        int edge = freePort(taken);
+        int checkout = freePort(taken);
+        int worker = freePort(taken);
+        int simulator = freePort(taken);
+        int idp = freePort(taken);
+        Path logs = BASE.resolve("target").resolve("small-full-drop");
+        Path data = logs.resolve("data");
+        deleteTree(data);
+        Files.createDirectories(logs);
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("STACK_EDGE_dash_PORT", Integer.toString(edge));
+        env.put("STACK_CHECKOUT_dash_PORT", Integer.toString(checkout));
+        env.put("STACK_WORKER_dash_PORT", Integer.toString(worker));
+        env.put("STACK_SIMULATOR_dash_PORT", Integer.toString(simulator));
+        env.put("STACK_DEMO_dash_EVENT", "false");
+        env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_NAME", "loadidp");
+        env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_ISSUER", "https://load-idp.floodgate.test/");
+        env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_AUDIENCE", "floodgate-load");
+        env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_JWKS_dash_URL", "http://127.0.0.1:" + idp + "/jwks.json");
+        Process stack = startStack(classpathFile, data, env, logs.resolve("stack.log"));
+        try {
+            for (int port : List.of(simulator, edge, checkout, worker)) {
+                awaitHealthy(stack, port, logs.resolve("stack.log"));
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("floodgate.edgeUrl", "http://127.0.0.1:" + edge);
+            settings.put("floodgate.checkoutUrl", "http://127.0.0.1:" + checkout);
+            settings.put("floodgate.workerUrl", "http://127.0.0.1:" + worker);
+            settings.put("floodgate.providerUrl", "http://127.0.0.1:" + simulator);
+            settings.put("floodgate.idp.port", Integer.toString(idp));
+            settings.put("floodgate.fans", Integer.toString(FANS));
+            settings.put("floodgate.capacity", Integer.toString(TICKETS));
+            settings.put("floodgate.arrivalSeconds", "20");
+            settings.put("floodgate.openAfterSeconds", "5");
+            settings.put("floodgate.holdTtlSeconds", "15");
+            settings.put("floodgate.thinkMinMillis", "300");
+            settings.put("floodgate.thinkMaxMillis", "1500");
+            settings.put("floodgate.abandonPercent", "20");
+            settings.put("floodgate.anonymousShare", "10");
+            settings.put("floodgate.signUpAfterMinMillis", "500");
+            settings.put("floodgate.signUpAfterMaxMillis", "3000");
+            settings.put("floodgate.maxWaitSeconds", "240");
+            settings.put("floodgate.joinP99Millis", "600000");
+            settings.put("floodgate.statusP99Millis", "600000");
+            settings.forEach(System::setProperty);
+            int exit = Gatling$.MODULE$.fromArgs(new String[] {
+                    "-s", FullDropSimulation.class.getName(),
+                    "-rf", BASE.resolve("target").resolve("gatling").toString()});
+            assertThat(exit).as("Gatling's exit code (0: every assertion held; its report is under target/gatling, "
+                    + "the stack's log at " + logs.resolve("stack.log") + ")").isZero();
+        } finally {
+            stop(stack);
+        }
+    }
+
+    /** The stack's JVM as {@code ./floodgate start} runs it (same flags), its output to {@code log}. */
+    private static Process startStack(Path classpathFile, Path data, Map<String, String> env, Path log)
+            throws IOException {
+        String classpath = STACK.resolve("classes") + ":" + Files.readString(classpathFile).strip();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
+                // What Hazelcast asks for to use its fast paths (as in ./floodgate and the distribution's launcher).
+                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(List.of("-Dfloodgate.data-dir=" + data, "-cp", classpath, "dev.floodgate.ops.stack.LocalStack"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).directory(BASE.getParent().toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static void awaitHealthy(Process stack, int port, Path log) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + STACK_START.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(stack.isAlive()).as("the stack stopped while starting; its log: " + log).isTrue();
+            try {
+                if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            stack.waitFor(500, TimeUnit.MILLISECONDS);
+        }
+        throw new AssertionError("port " + port + " of the stack was not healthy within " + STACK_START + "; log: " + log);
+    }
+
+    private static void stop(Process stack) throws InterruptedException {
+        stack.destroy();
+        if (!stack.waitFor(STACK_STOP.toSeconds(), TimeUnit.SECONDS)) {
+            stack.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A free port below the ephemeral range (32768+), so no outgoing connection of the run can take it meanwhile. */
+    private static int freePort(Set<Integer> taken) throws IOException {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (taken.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress("127.0.0.1", port));
+                taken.add(port);
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
+        }
+        throw new IOException("no free port below 32000");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
