@@ -187,6 +187,11 @@ class CheckoutTest {
                 orderBody(holdId))) {
             assertThat(res.status().code()).isEqualTo(401);
         }
+        // A visitor's place token (queue first, not signed in) names the event too, but never orders.
+        try (HttpClientResponse res = placeOrder(issuer.sign("place~fan-d", "floodgate-place", EVENT,
+                Duration.ofHours(1)), "key-fan-d-0004", orderBody(holdId))) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
         assertThat(count("select count(*) from checkout.orders where fan_id = 'fan-d'")).isZero();
         assertThat(grid.inventory().find(EVENT, holdId).orElseThrow().status()).isEqualTo(HoldStatus.HELD);
     }
