@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -19,6 +20,15 @@ public final class TokenIssuer {
     private final Duration fanTtl;
     private final Clock clock;
     private final BiConsumer<String, VerifiedToken> fanTokenIssued;
+    /** The admission token last made for each (event, fan): re-read on every status poll of an admitted fan. */
+    private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
+
+    /** An admission token as made, with the key that signed it (a rotation makes a new one). */
+    private record Admission(String kid, IssuedToken token) {
+    }
+
+    /** Admission tokens kept for re-use; when full it starts over (each fan's next read signs one again). */
+    static final int MAX_KEPT_ADMISSIONS = 100_000;
 
     public TokenIssuer(SigningKeys keys, String issuer, Duration fanTtl, Clock clock) {
         this(() -> keys, issuer, fanTtl, clock);
@@ -31,8 +41,9 @@ public final class TokenIssuer {
     }
 
     /**
-     * @param fanTokenIssued told of every fan token made here with what verifying it would answer (the edge's
-     *                       verified-token cache: the fan's first join on this edge then needs no signature check)
+     * @param fanTokenIssued told of every fan, place and admission token made here with what verifying it would
+     *                       answer (the edge's verified-token cache: the fan's first join on this edge, and a hold
+     *                       with an admission made here, then need no signature check)
      */
     public TokenIssuer(Supplier<SigningKeys> keys, String issuer, Duration fanTtl, Clock clock,
                        BiConsumer<String, VerifiedToken> fanTokenIssued) {
@@ -66,11 +77,27 @@ public final class TokenIssuer {
     /**
      * An admission to one event: audience {@link Audiences#ADMISSION}, subject the fan id, claim {@code event}.
      * The expiry is fixed by the caller (when the fan was admitted plus the admission window), so re-issuing the
-     * token on every status read never extends it.
+     * token on every status read never extends it. The same admission (fan, event, expiry) under the same signing
+     * key gets the same token back: an admitted fan polling their status costs no ES256 signature per read, and the
+     * token is in the edge's verified cache from the start, so their holds cost no signature check here either.
      */
     public IssuedToken admissionToken(String fanId, String eventId, Instant expiresAt) {
+        Instant expires = expiresAt.truncatedTo(ChronoUnit.SECONDS);
+        String kid = keys.get().currentKid();
+        String key = eventId + '\n' + fanId;
+        Admission kept = admissions.get(key);
+        if (kept != null && kept.kid().equals(kid) && kept.token().expiresAt().equals(expires)) {
+            return kept.token();
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return sign(fanId, Audiences.ADMISSION, eventId, now, expiresAt.truncatedTo(ChronoUnit.SECONDS));
+        IssuedToken issued = sign(fanId, Audiences.ADMISSION, eventId, now, expires);
+        fanTokenIssued.accept(issued.token(), new VerifiedToken(fanId, Audiences.ADMISSION, issued.expiresAt(),
+                Map.of(Audiences.EVENT_CLAIM, eventId)));
+        if (admissions.size() >= MAX_KEPT_ADMISSIONS) {
+            admissions.clear();
+        }
+        admissions.put(key, new Admission(kid, issued));
+        return issued;
     }
 
     private IssuedToken sign(String subject, String audience, String eventId, Instant now, Instant expiresAt) {

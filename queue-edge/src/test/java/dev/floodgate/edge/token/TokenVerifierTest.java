@@ -47,6 +47,37 @@ class TokenVerifierTest {
     }
 
     @Test
+    void theSameAdmissionReadAgainGetsTheSameTokenNotANewSignature() {
+        Instant expires = clock.instant().plus(Duration.ofMinutes(10));
+        String first = issuer.admissionToken("fan-1", "gig", expires).token();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(issuer.admissionToken("fan-1", "gig", expires).token()).isEqualTo(first);
+        assertThat(issuer.admissionToken("fan-2", "gig", expires).token()).isNotEqualTo(first);
+        assertThat(issuer.admissionToken("fan-1", "other-gig", expires).token()).isNotEqualTo(first);
+        assertThat(issuer.admissionToken("fan-1", "gig", expires.plusSeconds(60)).token())
+                .as("a new admission (another expiry) is a new token").isNotEqualTo(first);
+    }
+
+    @Test
+    void anAdmissionTokenMadeHereIsKnownToTheVerifiedCacheAtOnceAndANewKeySignsANewOne() {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(keys);
+        Map<String, VerifiedToken> told = new java.util.concurrent.ConcurrentHashMap<>();
+        TokenIssuer issuing = new TokenIssuer(current::get, ISSUER, Duration.ofHours(1), clock, told::put);
+        Instant expires = clock.instant().plus(Duration.ofMinutes(10));
+        String first = issuing.admissionToken("fan-1", "gig", expires).token();
+        VerifiedToken checked = verifier.verify(first, Audiences.ADMISSION);
+        VerifiedToken known = told.get(first);
+        assertThat(known.subject()).isEqualTo(checked.subject());
+        assertThat(known.audience()).isEqualTo(checked.audience());
+        assertThat(known.expiresAt()).isEqualTo(checked.expiresAt());
+        assertThat(known.claim(Audiences.EVENT_CLAIM)).isEqualTo(checked.claim(Audiences.EVENT_CLAIM)).contains("gig");
+        current.set(SigningKeys.generate());
+        String afterRotation = issuing.admissionToken("fan-1", "gig", expires).token();
+        assertThat(afterRotation).isNotEqualTo(first);
+        assertThat(told).containsKey(afterRotation);
+    }
+
+    @Test
     void anAdmissionTokenNamesTheEventAndExpiresWhenTold() {
         Instant until = clock.instant().plus(Duration.ofMinutes(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         VerifiedToken token = verifier.verify(issuer.admissionToken("fan-1", "concert", until).token(),
