@@ -27,7 +27,7 @@ public record PollAdvice(long minMillis, long maxMillis, long streamWithinFans) 
 
     public static PollAdvice from(Config poll) {
         return new PollAdvice(poll.get("min-millis").asLong().orElse(2_000L),
-                poll.get("max-millis").asLong().orElse(25_000L),
+                poll.get("max-millis").asLong().orElse(20_000L),
                 poll.get("stream-within-fans").asLong().orElse(2_000L));
     }
 

@@ -67,7 +67,7 @@ class WaitingFanCost {
                     joined / 2);
         }
 
-        PollAdvice advice = new PollAdvice(2_000, 25_000, 2_000);
+        PollAdvice advice = new PollAdvice(2_000, 20_000, 2_000);
         double pollsPerSecond = 0;
         long streams = 0;
         for (long ahead = 0; ahead < crowd; ahead++) {
