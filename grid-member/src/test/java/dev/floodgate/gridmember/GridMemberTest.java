@@ -72,6 +72,8 @@ class GridMemberTest {
             while (!first.hazelcast().getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
                 Thread.sleep(200); // until the second member owns its share of the partitions
             }
+            assertThat(first.hazelcast().getPartitionService().isClusterSafe())
+                    .as("the two members settled their partitions within 60 s").isTrue();
             var other = second.hazelcast().getCluster().getLocalMember();
             String key = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
                     .filter(k -> other.equals(first.hazelcast().getPartitionService().getPartition(k).getOwner()))
