@@ -54,8 +54,16 @@ public final class ProcessSupport {
         }
     }
 
-    /** A port free right now on 127.0.0.1 (another process may still take it before we bind; rare enough here). */
+    /** A port free right now on 127.0.0.1 (another process may still take it before the engine binds it). */
     public static int freePort() {
+        // Below Linux's ephemeral range (32768+): the engine binds it later, and meanwhile an outgoing connection of
+        // any process could be given an ephemeral port the kernel just reported free.
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(FIRST_CHOSEN_PORT, LAST_CHOSEN_PORT);
+            if (portFree(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -63,6 +71,10 @@ public final class ProcessSupport {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Where {@link #freePort()} looks first: above the well-known services, below the ephemeral range. */
+    static final int FIRST_CHOSEN_PORT = 20_000;
+    static final int LAST_CHOSEN_PORT = 32_000;
 
     public static boolean portFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
