@@ -25,6 +25,7 @@ import dev.floodgate.edge.queue.WaitingRoom;
 import dev.floodgate.edge.token.CachingTokenVerifier;
 import dev.floodgate.edge.token.IssuerRouter;
 import dev.floodgate.edge.token.JwkTokenVerifier;
+import dev.floodgate.edge.token.KeyEncryption;
 import dev.floodgate.edge.token.KeyRing;
 import dev.floodgate.edge.token.KeyRoutes;
 import dev.floodgate.edge.token.TokenGuard;
@@ -136,8 +137,17 @@ public final class EdgeServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "grid rebuilt from PostgreSQL: " + rebuilt);
             }
             // A retired key verifies as long as a token it signed can be valid: the longest lifetime plus slack.
+            KeyEncryption sealing = KeyEncryption.from(config.get("token"));
+            if (sealing.enabled()) {
+                LOG.log(System.Logger.Level.INFO, "signing keys stored sealed with key-encryption key "
+                        + sealing.currentId());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "signing keys are stored UNSEALED in PostgreSQL: set "
+                        + "token.key-encryption-key (or token.key-encryption-key-file) from a secret");
+            }
             keys = new KeyRing(dataSource, clock, settings.fanTokenTtl().plus(settings.admissionWindow().multipliedBy(2)),
-                    settings.keyReload());
+                    settings.keyReload(), sealing,
+                    ServiceConfig.millis(config.get("token.rotate-every-millis"), 604_800_000L));
             KeyRing ring = keys;
             // Fan tokens of trusted external identity providers go to their JWKS; everything else is ours.
             verifiers = new IssuerRouter(new JwkTokenVerifier(ring::forKid, settings.issuer(), clock),

@@ -70,50 +70,58 @@ public final class SigningKeys {
 
     /** Loads the shared keys from the {@code edge} schema, storing a new current key first if there is none. */
     public static SigningKeys loadOrCreate(DataSource dataSource) {
-        return loadOrCreate(dataSource, Instant.EPOCH);
+        return loadOrCreate(dataSource, Instant.EPOCH, KeyEncryption.none());
     }
 
     /**
      * As {@link #loadOrCreate(DataSource)}, leaving out keys retired before {@code retiredSince} (every token they
-     * signed has expired).
+     * signed has expired). The current private key is stored sealed by {@code sealing} when it has a key-encryption
+     * key, and a current key stored unsealed or under an older KEK is re-sealed with the current one here.
      */
-    public static SigningKeys loadOrCreate(DataSource dataSource, Instant retiredSince) {
+    public static SigningKeys loadOrCreate(DataSource dataSource, Instant retiredSince, KeyEncryption sealing) {
         try (Connection c = dataSource.getConnection()) {
             KeyPair candidate = newPair();
             try (PreparedStatement insert = c.prepareStatement("""
-                    insert into edge.signing_keys (kid, slot, algorithm, private_key_pkcs8, public_key_x509)
-                    values (?, ?, ?, ?, ?) on conflict do nothing""")) {
-                insert.setString(1, thumbprint((ECPublicKey) candidate.getPublic()));
-                insert.setString(2, CURRENT);
-                insert.setString(3, ALGORITHM);
-                insert.setBytes(4, candidate.getPrivate().getEncoded());
-                insert.setBytes(5, candidate.getPublic().getEncoded());
+                    insert into edge.signing_keys (kid, slot, algorithm, private_key_pkcs8, private_key_sealed, kek_id,
+                    public_key_x509) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""")) {
+                bindNewKey(insert, candidate, sealing);
                 insert.executeUpdate();
             }
             String currentKid = null;
             KeyPair current = null;
+            boolean reseal = false;
             List<ECPublicKey> publicKeys = new ArrayList<>();
             List<String> kids = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("""
-                    select kid, slot, private_key_pkcs8, public_key_x509 from edge.signing_keys
-                    where algorithm = ? and (retired_at is null or retired_at > ?) order by created_at, kid""")) {
+                    select kid, slot, private_key_pkcs8, public_key_x509, private_key_sealed, kek_id
+                    from edge.signing_keys where algorithm = ? and (retired_at is null or retired_at > ?)
+                    order by created_at, kid""")) {
                 select.setString(1, ALGORITHM);
                 select.setTimestamp(2, Timestamp.from(retiredSince));
                 try (ResultSet rs = select.executeQuery()) {
                     KeyFactory factory = KeyFactory.getInstance("EC");
                     while (rs.next()) {
+                        String kid = rs.getString(1);
                         ECPublicKey pub = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(4)));
-                        kids.add(rs.getString(1));
+                        kids.add(kid);
                         publicKeys.add(pub);
                         if (CURRENT.equals(rs.getString(2))) {
-                            currentKid = rs.getString(1);
-                            current = new KeyPair(pub, factory.generatePrivate(new PKCS8EncodedKeySpec(rs.getBytes(3))));
+                            byte[] sealed = rs.getBytes(5);
+                            String kekId = rs.getString(6);
+                            byte[] pkcs8 = sealed == null ? rs.getBytes(3)
+                                    : sealing.open(new KeyEncryption.Sealed(kekId, sealed), kid);
+                            currentKid = kid;
+                            current = new KeyPair(pub, factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+                            reseal = sealing.enabled() && !sealing.currentId().equals(kekId);
                         }
                     }
                 }
             }
             if (current == null) {
                 throw new IllegalStateException("no current signing key stored in edge.signing_keys");
+            }
+            if (reseal) {
+                seal(c, currentKid, current, sealing);
             }
             return new SigningKeys(currentKid, current, publicKeys, kids);
         } catch (SQLException e) {
@@ -126,30 +134,78 @@ public final class SigningKeys {
         }
     }
 
+    /** Stores the current key sealed with the current KEK (no plain copy left); a concurrent re-seal is harmless. */
+    private static void seal(Connection c, String kid, KeyPair key, KeyEncryption sealing) throws SQLException {
+        KeyEncryption.Sealed sealed = sealing.seal(key.getPrivate().getEncoded(), kid);
+        try (PreparedStatement update = c.prepareStatement("""
+                update edge.signing_keys set private_key_sealed = ?, kek_id = ?, private_key_pkcs8 = null
+                where kid = ? and slot = ?""")) {
+            update.setBytes(1, sealed.blob());
+            update.setString(2, sealed.kekId());
+            update.setString(3, kid);
+            update.setString(4, CURRENT);
+            update.executeUpdate();
+        }
+    }
+
+    /** kid, slot, algorithm, private part (plain or sealed, and the KEK id), public part: parameters 1 to 7. */
+    private static void bindNewKey(PreparedStatement insert, KeyPair key, KeyEncryption sealing) throws SQLException {
+        String kid = thumbprint((ECPublicKey) key.getPublic());
+        insert.setString(1, kid);
+        insert.setString(2, CURRENT);
+        insert.setString(3, ALGORITHM);
+        if (sealing.enabled()) {
+            KeyEncryption.Sealed sealed = sealing.seal(key.getPrivate().getEncoded(), kid);
+            insert.setBytes(4, null);
+            insert.setBytes(5, sealed.blob());
+            insert.setString(6, sealed.kekId());
+        } else {
+            insert.setBytes(4, key.getPrivate().getEncoded());
+            insert.setBytes(5, null);
+            insert.setString(6, null);
+        }
+        insert.setBytes(7, key.getPublic().getEncoded());
+    }
+
     /**
      * Rotation: a new key becomes current, the current one is retired at {@code now} (it keeps verifying until its
-     * tokens expire). Every edge signs with the new key once it reloads.
+     * tokens expire; its private part is deleted, nothing signs with it any more). Every edge signs with the new key
+     * once it reloads.
      */
-    public static void rotate(DataSource dataSource, Instant now) {
+    public static void rotate(DataSource dataSource, Instant now, KeyEncryption sealing) {
+        rotateIfOlderThan(dataSource, now, null, sealing);
+    }
+
+    /**
+     * Rotates only when the current key was made at or before {@code madeBy} (null: always). Several edges on the
+     * same schedule race harmlessly: the retirement is conditional, so exactly one of them rotates.
+     *
+     * @return whether this call rotated
+     */
+    public static boolean rotateIfOlderThan(DataSource dataSource, Instant now, Instant madeBy,
+                                            KeyEncryption sealing) {
         KeyPair next = newPair();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement retire = c.prepareStatement(
-                    "update edge.signing_keys set slot = null, retired_at = ? where slot = ?");
+            try (PreparedStatement retire = c.prepareStatement("""
+                    update edge.signing_keys set slot = null, retired_at = ?, private_key_pkcs8 = null,
+                    private_key_sealed = null, kek_id = null where slot = ? and (? or created_at <= ?)""");
                  PreparedStatement insert = c.prepareStatement("""
-                         insert into edge.signing_keys (kid, slot, algorithm, private_key_pkcs8, public_key_x509,
-                         created_at) values (?, ?, ?, ?, ?, ?)""")) {
+                         insert into edge.signing_keys (kid, slot, algorithm, private_key_pkcs8, private_key_sealed,
+                         kek_id, public_key_x509, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 retire.setTimestamp(1, Timestamp.from(now));
                 retire.setString(2, CURRENT);
-                retire.executeUpdate();
-                insert.setString(1, thumbprint((ECPublicKey) next.getPublic()));
-                insert.setString(2, CURRENT);
-                insert.setString(3, ALGORITHM);
-                insert.setBytes(4, next.getPrivate().getEncoded());
-                insert.setBytes(5, next.getPublic().getEncoded());
-                insert.setTimestamp(6, Timestamp.from(now));
+                retire.setBoolean(3, madeBy == null);
+                retire.setTimestamp(4, Timestamp.from(madeBy == null ? now : madeBy));
+                if (retire.executeUpdate() == 0 && madeBy != null) {
+                    c.rollback();
+                    return false;
+                }
+                bindNewKey(insert, next, sealing);
+                insert.setTimestamp(8, Timestamp.from(now));
                 insert.executeUpdate();
                 c.commit();
+                return true;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

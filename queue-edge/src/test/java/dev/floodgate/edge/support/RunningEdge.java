@@ -18,6 +18,8 @@ import java.util.UUID;
 public final class RunningEdge implements AutoCloseable {
     public static final String OPERATOR = "operator";
     public static final String OPERATOR_PASSWORD = "test-operator-password";
+    /** Every edge of a test JVM shares the signing keys in PostgreSQL, so they share the key that seals them too. */
+    public static final String TEST_KEY_ENCRYPTION_KEY = "dGVzdC1vbmx5IGtleS1lbmNyeXB0aW9uIGtleSEhISE=";
 
     public final MutableClock clock;
     public final Grid grid;
@@ -43,7 +45,8 @@ public final class RunningEdge implements AutoCloseable {
                 "db.pool.max-size", "4",
                 "operator.username", OPERATOR,
                 "operator.password", OPERATOR_PASSWORD,
-                "admission.window-millis", "600000"));
+                "admission.window-millis", "600000",
+                "token.key-encryption-key", TEST_KEY_ENCRYPTION_KEY));
         // Tests call from one address and poll fast: limits out of the way unless a test sets its own.
         overrides.putAll(Map.of(
                 "limits.per-address.per-second", "100000", "limits.per-address.burst", "100000",

@@ -2,6 +2,7 @@ package dev.floodgate.ops.stack;
 
 import dev.floodgate.checkout.CheckoutServer;
 import dev.floodgate.edge.EdgeServer;
+import dev.floodgate.edge.token.KeyEncryption;
 import dev.floodgate.engines.postgres.PostgresServer;
 import dev.floodgate.engines.pulsar.PulsarStandalone;
 import dev.floodgate.grid.Grid;
@@ -151,7 +152,8 @@ public final class LocalStack implements AutoCloseable {
                 "operator.username", s.operatorUsername(),
                 "operator.password", s.operatorPassword(),
                 "web.checkout-url", "http://127.0.0.1:" + checkoutPort,
-                "web.provider-url", simulator.url())), grid));
+                "web.provider-url", simulator.url(),
+                "token.key-encryption-key-file", keyEncryptionKey(s.dataDir()).toString())), grid));
         running.push(edge);
         checkout = step("checkout", () -> CheckoutServer.start(ServiceConfig.load("checkout.yaml", with(engines,
                 "server.port", Integer.toString(checkoutPort),
@@ -188,6 +190,27 @@ public final class LocalStack implements AutoCloseable {
             return socket.getLocalPort();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("no free port", e);
+        }
+    }
+
+    /**
+     * The edge's key-encryption key for this data folder (made once, owner-only, kept with the data it protects:
+     * fine for a laptop; a deployment keeps it in a secret, away from the database).
+     */
+    static java.nio.file.Path keyEncryptionKey(java.nio.file.Path dataDir) {
+        java.nio.file.Path file = dataDir.resolve("edge-key-encryption.key");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createDirectories(dataDir);
+                java.nio.file.Path fresh = java.nio.file.Files.createTempFile(dataDir, "kek", ".tmp",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                java.nio.file.Files.writeString(fresh, KeyEncryption.newKeyBase64());
+                java.nio.file.Files.move(fresh, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the edge's key-encryption key in " + dataDir, e);
         }
     }
 
