@@ -44,7 +44,8 @@ public final class PostgresServer implements AutoCloseable {
 
     /** How to run the server. {@code port} 0 picks a free port on first start and keeps it for restarts. */
     public record Settings(Path dataDir, int port, String database, String user, String password, boolean fastUnsafe,
-                           PostgresBinaries.Source binaries, Duration startTimeout, Map<String, String> serverConfig) {
+                           PostgresBinaries.Source binaries, Duration startTimeout, Map<String, String> serverConfig,
+                           Tls tls) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             dataDir = dataDir.toAbsolutePath().normalize();
@@ -57,6 +58,18 @@ public final class PostgresServer implements AutoCloseable {
             binaries = binaries == null ? PostgresBinaries.Source.AUTO : binaries;
             startTimeout = startTimeout == null ? Duration.ofSeconds(60) : startTimeout;
             serverConfig = Map.copyOf(serverConfig == null ? Map.of() : serverConfig);
+        }
+    }
+
+    /**
+     * TLS for client connections: the server's certificate chain and private key (PEM files, copied into the data
+     * folder for the server user at each start); {@code required}: TCP clients without TLS are refused (pg_hba
+     * {@code hostnossl ... reject}).
+     */
+    public record Tls(Path certificatePem, Path privateKeyPem, boolean required) {
+        public Tls {
+            Objects.requireNonNull(certificatePem, "certificatePem");
+            Objects.requireNonNull(privateKeyPem, "privateKeyPem");
         }
     }
 
@@ -74,6 +87,7 @@ public final class PostgresServer implements AutoCloseable {
         private PostgresBinaries.Source binaries = PostgresBinaries.Source.AUTO;
         private Duration startTimeout = Duration.ofSeconds(60);
         private final Map<String, String> serverConfig = new LinkedHashMap<>();
+        private Tls tls;
 
         public Builder dataDir(Path dataDir) { this.dataDir = dataDir; return this; }
         public Builder port(int port) { this.port = port; return this; }
@@ -86,9 +100,12 @@ public final class PostgresServer implements AutoCloseable {
         public Builder startTimeout(Duration startTimeout) { this.startTimeout = startTimeout; return this; }
         /** Any postgresql.conf setting, passed as {@code -c key=value}; wins over our defaults. */
         public Builder config(String key, String value) { serverConfig.put(key, value); return this; }
+        /** Serve TLS (see {@link Tls}); null: plain TCP only. */
+        public Builder tls(Tls tls) { this.tls = tls; return this; }
 
         public Settings settings() {
-            return new Settings(dataDir, port, database, user, password, fastUnsafe, binaries, startTimeout, serverConfig);
+            return new Settings(dataDir, port, database, user, password, fastUnsafe, binaries, startTimeout, serverConfig,
+                    tls);
         }
 
         public PostgresServer build() {
@@ -121,6 +138,7 @@ public final class PostgresServer implements AutoCloseable {
                 runAs = ProcessSupport.runningAsRoot() ? unprivilegedUser() : Optional.empty();
             }
             prepareDataDir();
+            installTls();
             handleStalePidFile();
             if (port == 0) {
                 port = ProcessSupport.freePort();
@@ -287,6 +305,40 @@ public final class PostgresServer implements AutoCloseable {
         return full;
     }
 
+    /**
+     * Copies the TLS files in for the server user (PostgreSQL refuses a key others can read) and writes pg_hba.conf:
+     * local socket trusted as initdb set it, TCP with a password, and, when TLS is required, TCP without it refused.
+     */
+    private void installTls() throws IOException {
+        Path dataDir = settings.dataDir();
+        Path hba = dataDir.resolve("pg_hba.conf");
+        Tls tls = settings.tls();
+        if (tls == null) {
+            Files.deleteIfExists(dataDir.resolve("server.crt"));
+            Files.deleteIfExists(dataDir.resolve("server.key"));
+        } else {
+            for (var file : Map.of("server.crt", tls.certificatePem(), "server.key", tls.privateKeyPem()).entrySet()) {
+                Path target = dataDir.resolve(file.getKey());
+                Files.copy(file.getValue(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                ProcessSupport.chmod(target, "rw-------");
+                if (runAs.isPresent()) {
+                    ProcessSupport.chown(target, runAs.get());
+                }
+            }
+        }
+        boolean required = tls != null && tls.required();
+        Files.writeString(hba, String.join("\n",
+                "# Written by PostgresServer at each start.",
+                "local all all trust",
+                (required ? "hostssl" : "host") + " all all 127.0.0.1/32 scram-sha-256",
+                (required ? "hostssl" : "host") + " all all ::1/128 scram-sha-256",
+                required ? "hostnossl all all all reject" : "",
+                ""));
+        if (runAs.isPresent()) {
+            ProcessSupport.chown(hba, runAs.get());
+        }
+    }
+
     private void prepareDataDir() throws IOException, SQLException {
         Path dataDir = settings.dataDir();
         Files.createDirectories(dataDir);
@@ -424,6 +476,12 @@ public final class PostgresServer implements AutoCloseable {
             conf.put("synchronous_commit", "off");
             conf.put("full_page_writes", "off");
         }
+        if (settings.tls() != null) {
+            conf.put("ssl", "on");
+            conf.put("ssl_cert_file", "server.crt");
+            conf.put("ssl_key_file", "server.key");
+            conf.put("ssl_min_protocol_version", "TLSv1.2");
+        }
         conf.putAll(settings.serverConfig());
         List<String> cmd = new ArrayList<>(List.of(binaries.postgres().toString(), "-D", settings.dataDir().toString(),
                 "-p", Integer.toString(port), "-k", socketDir.toString()));
@@ -443,7 +501,8 @@ public final class PostgresServer implements AutoCloseable {
         props.setProperty("user", SUPERUSER);
         props.setProperty("password", superuserPassword());
         props.setProperty("connectTimeout", "2");
-        props.setProperty("sslmode", "disable");
+        // Readiness only: encrypted when the server requires it, unverified (the caller verifies its own connections).
+        props.setProperty("sslmode", settings.tls() != null && settings.tls().required() ? "require" : "disable");
         SQLException last = null;
         while (System.nanoTime() < deadlineNanos) {
             if (!postmaster.isAlive()) {
