@@ -14,6 +14,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.pulsar.PulsarClients;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -22,7 +23,6 @@ import org.apache.pulsar.client.api.PulsarClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The checkout service: places orders from holds and hands their payment requests to Pulsar through an outbox. */
 public final class CheckoutServer implements AutoCloseable {
@@ -58,10 +58,7 @@ public final class CheckoutServer implements AutoCloseable {
         OutboxRelay relay = null;
         try {
             Database.migrate(dataSource, "checkout");
-            pulsar = PulsarClient.builder()
-                    .serviceUrl(config.get("pulsar.service-url").asString().orElse("pulsar://127.0.0.1:6650"))
-                    .operationTimeout(10, TimeUnit.SECONDS)
-                    .build();
+            pulsar = PulsarClients.from(config.get("pulsar"));
             Config outbox = config.get("outbox");
             relay = new OutboxRelay(dataSource, pulsar, outbox.get("batch-size").asInt().orElse(100),
                     ServiceConfig.millis(outbox.get("poll-interval-millis"), 250),

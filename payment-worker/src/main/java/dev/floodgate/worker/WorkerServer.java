@@ -6,6 +6,7 @@ import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
+import dev.floodgate.runtime.pulsar.PulsarClients;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderSettings;
 import dev.floodgate.worker.payment.ConsumerSettings;
@@ -23,7 +24,6 @@ import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The payment worker: consumes payment requests from Pulsar, charges them through the card processor, records the
@@ -77,10 +77,7 @@ public final class WorkerServer implements AutoCloseable {
         Reconciler reconciler = null;
         try {
             Database.migrate(dataSource, "payment");
-            pulsar = PulsarClient.builder()
-                    .serviceUrl(consumerSettings.serviceUrl())
-                    .operationTimeout(10, TimeUnit.SECONDS)
-                    .build();
+            pulsar = PulsarClients.from(config.get("pulsar"));
             WorkerMetrics metrics = new WorkerMetrics();
             PaymentStore store = new PaymentStore(dataSource);
             PaymentProcessor processor = new PaymentProcessor(store, gateway, grid.inventory(), metrics);

@@ -44,7 +44,7 @@ public final class PulsarStandalone implements AutoCloseable {
      */
     public record Settings(Path dataDir, int brokerPort, int webPort, boolean fastUnsafe, boolean aotCache,
                            Duration startTimeout, Duration stopTimeout, List<String> jvmArgs,
-                           Map<String, String> brokerConfig) {
+                           Map<String, String> brokerConfig, Security security) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             dataDir = dataDir.toAbsolutePath().normalize();
@@ -54,6 +54,29 @@ public final class PulsarStandalone implements AutoCloseable {
             brokerConfig = Map.copyOf(brokerConfig == null ? Map.of() : brokerConfig);
         }
     }
+
+    /**
+     * Who may connect, and how: {@code tokenSecretKey} (HS256 secret, null: no authentication) makes the broker
+     * accept only clients with a token it signed (see {@link #token(String)}; role {@value #ADMIN_ROLE} is the
+     * superuser the standalone itself uses); {@code tls} adds a TLS port ({@link #tlsServiceUrl()}) serving that
+     * certificate. The plain port stays open on 127.0.0.1 for the broker's own parts; a deployment closes it.
+     */
+    public record Security(byte[] tokenSecretKey, Tls tls) {
+        public static final Security NONE = new Security(null, null);
+
+        public Security {
+            if (tokenSecretKey != null && tokenSecretKey.length < 32) {
+                throw new IllegalArgumentException("a token secret key needs 32+ bytes");
+            }
+            tokenSecretKey = tokenSecretKey == null ? null : tokenSecretKey.clone();
+        }
+    }
+
+    /** PEM files: the broker's certificate chain and key (PKCS#8), and the CA its own clients trust. */
+    public record Tls(Path certificatePem, Path privateKeyPem, Path trustedCaPem) {
+    }
+
+    public static final String ADMIN_ROLE = "admin";
 
     public static Builder builder() {
         return new Builder();
@@ -69,7 +92,10 @@ public final class PulsarStandalone implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(30);
         private final List<String> jvmArgs = new ArrayList<>();
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
+        private Security security = Security.NONE;
 
+        /** Token authentication and/or a TLS port (see {@link Security}). */
+        public Builder security(Security security) { this.security = security; return this; }
         public Builder dataDir(Path dataDir) { this.dataDir = dataDir; return this; }
         public Builder brokerPort(int port) { this.brokerPort = port; return this; }
         public Builder webPort(int port) { this.webPort = port; return this; }
@@ -88,7 +114,8 @@ public final class PulsarStandalone implements AutoCloseable {
         public Builder config(String key, String value) { brokerConfig.put(key, value); return this; }
 
         public Settings settings() {
-            return new Settings(dataDir, brokerPort, webPort, fastUnsafe, aotCache, startTimeout, stopTimeout, jvmArgs, brokerConfig);
+            return new Settings(dataDir, brokerPort, webPort, fastUnsafe, aotCache, startTimeout, stopTimeout, jvmArgs,
+                    brokerConfig, security == null ? Security.NONE : security);
         }
 
         public PulsarStandalone build() {
@@ -103,6 +130,7 @@ public final class PulsarStandalone implements AutoCloseable {
     private int brokerPort;
     private int webPort;
     private int bookiePort;
+    private int tlsPort;
     private Duration lastStartDuration = Duration.ZERO;
     private Duration lastStopDuration = Duration.ZERO;
     private boolean shutdownHookAdded;
@@ -199,6 +227,24 @@ public final class PulsarStandalone implements AutoCloseable {
         return "pulsar://127.0.0.1:" + requirePorts().brokerPort;
     }
 
+    /** {@code pulsar+ssl://} on the TLS port (only with {@link Security#tls()}). */
+    public synchronized String tlsServiceUrl() {
+        if (settings.security().tls() == null) {
+            throw new IllegalStateException("this Pulsar serves no TLS");
+        }
+        requirePorts();
+        return "pulsar+ssl://127.0.0.1:" + tlsPort;
+    }
+
+    /** A token for {@code role}, signed with the configured secret (what a service puts in pulsar.auth.token). */
+    public String token(String role) {
+        byte[] key = settings.security().tokenSecretKey();
+        if (key == null) {
+            throw new IllegalStateException("this Pulsar has no token authentication");
+        }
+        return Hs256.token(role, key);
+    }
+
     public synchronized String httpUrl() {
         return "http://127.0.0.1:" + requirePorts().webPort;
     }
@@ -242,6 +288,11 @@ public final class PulsarStandalone implements AutoCloseable {
         }
         brokerPort = pickPort(settings.brokerPort(), brokerPort, saved.getProperty("broker"));
         webPort = pickPort(settings.webPort(), webPort, saved.getProperty("web"));
+        if (settings.security().tls() != null && tlsPort == 0) {
+            do {
+                tlsPort = ProcessSupport.freePort();
+            } while (tlsPort == brokerPort || tlsPort == webPort);
+        }
         String savedBookie = saved.getProperty("bookie");
         if (savedBookie != null) {
             bookiePort = Integer.parseInt(savedBookie);
@@ -310,6 +361,22 @@ public final class PulsarStandalone implements AutoCloseable {
         conf.put("brokerShutdownTimeoutMs", "10000");
         if (settings.fastUnsafe()) {
             conf.put("journalSyncData", "false");
+        }
+        Security security = settings.security();
+        if (security.tokenSecretKey() != null) {
+            conf.put("authenticationEnabled", "true");
+            conf.put("authenticationProviders", "org.apache.pulsar.broker.authentication.AuthenticationProviderToken");
+            conf.put("tokenSecretKey", "data:;base64," + java.util.Base64.getEncoder()
+                    .encodeToString(security.tokenSecretKey()));
+            conf.put("superUserRoles", ADMIN_ROLE);
+            conf.put("brokerClientAuthenticationPlugin", "org.apache.pulsar.client.impl.auth.AuthenticationToken");
+            conf.put("brokerClientAuthenticationParameters", "token:" + token(ADMIN_ROLE));
+        }
+        if (security.tls() != null) {
+            conf.put("brokerServicePortTls", Integer.toString(tlsPort));
+            conf.put("tlsCertificateFilePath", security.tls().certificatePem().toAbsolutePath().toString());
+            conf.put("tlsKeyFilePath", security.tls().privateKeyPem().toAbsolutePath().toString());
+            conf.put("tlsTrustCertsFilePath", security.tls().trustedCaPem().toAbsolutePath().toString());
         }
         conf.putAll(settings.brokerConfig());
         StringBuilder text = new StringBuilder("# written by dev.floodgate.engines.pulsar.PulsarStandalone on each start\n");
@@ -513,8 +580,12 @@ public final class PulsarStandalone implements AutoCloseable {
 
     /** A producer on public/default proves topic ownership and a bookie write path. */
     private void probeProducer() throws PulsarClientException {
-        try (PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl())
-                .operationTimeout(10, TimeUnit.SECONDS).connectionTimeout(5, TimeUnit.SECONDS).build();
+        var builder = PulsarClient.builder().serviceUrl(serviceUrl())
+                .operationTimeout(10, TimeUnit.SECONDS).connectionTimeout(5, TimeUnit.SECONDS);
+        if (settings.security().tokenSecretKey() != null) {
+            builder.authentication(org.apache.pulsar.client.api.AuthenticationFactory.token(token(ADMIN_ROLE)));
+        }
+        try (PulsarClient client = builder.build();
              Producer<byte[]> producer = client.newProducer().topic("persistent://public/default/floodgate-readiness")
                      .enableBatching(false).create()) {
             producer.send("ready".getBytes(StandardCharsets.UTF_8));
@@ -526,6 +597,10 @@ public final class PulsarStandalone implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        if (settings.security().tokenSecretKey() != null) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", "Bearer " + token(ADMIN_ROLE)).build();
+        }
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
