@@ -80,11 +80,29 @@ public final class Grid implements AutoCloseable {
         return new Grid(hz, false, settings, stripes, clock);
     }
 
+    /**
+     * Hazelcast's start-up summary ("Cluster name: ...", version, banner) goes to this logger: kept at WARNING so the
+     * cluster name, the grid's only admission check, stays out of the logs. A field, so the level is not lost with
+     * a collected logger.
+     */
+    private static final java.util.logging.Logger HAZELCAST_SYSTEM_LOG =
+            java.util.logging.Logger.getLogger("com.hazelcast.system");
+    /** A client says "Trying to connect to cluster: <name>" here at INFO; its warnings still show. */
+    private static final java.util.logging.Logger HAZELCAST_CLIENT_CONNECTION_LOG = java.util.logging.Logger.getLogger(
+            "com.hazelcast.client.impl.connection.ClientConnectionManager");
+
+    static {
+        HAZELCAST_SYSTEM_LOG.setLevel(java.util.logging.Level.WARNING);
+        HAZELCAST_CLIENT_CONNECTION_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     public static Config memberConfig(GridSettings settings) {
         Config config = new Config();
         config.setClusterName(settings.clusterName());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
+        // The cluster name is the only thing keeping strangers out of an open-source grid: not in every log line.
+        config.setProperty("hazelcast.logging.details.enabled", "false");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         if (settings.port() > 0) {
             config.getNetworkConfig().setPort(settings.port()).setPortAutoIncrement(false);
@@ -135,6 +153,7 @@ public final class Grid implements AutoCloseable {
         ClientConfig config = new ClientConfig();
         config.setClusterName(settings.clusterName());
         config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.logging.details.enabled", "false");
         config.getNetworkConfig().setAddresses(settings.members());
         // Every grid operation Floodgate sends is idempotent (holds by id, loans and capacity edits by operation
         // id, the rest by state), so the client may resend one whose member died before answering.

@@ -99,4 +99,11 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
     public static GridSettings embedded(String clusterName) {
         return new GridSettings(clusterName, Role.MEMBER, List.of(), 0, 1, Duration.ofSeconds(1));
     }
+
+    /** Without the cluster name: it is the grid's only admission check (open source has no authentication). */
+    @Override
+    public String toString() {
+        return "GridSettings[role=" + role + ", members=" + members + ", port=" + port + ", backupCount=" + backupCount
+                + ", sweepInterval=" + sweepInterval + ", network=" + network + "]";
+    }
 }
