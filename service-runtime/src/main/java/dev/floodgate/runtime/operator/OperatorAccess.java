@@ -88,6 +88,10 @@ public final class OperatorAccess {
         return service;
     }
 
+    OperatorSettings settings() {
+        return settings;
+    }
+
     /** A new session for the right password; 401 otherwise, 429 while locked, 503 when hashing is saturated. */
     public Session signIn(String username, String password, String address) {
         Operator who = checkPassword(username, password, address);

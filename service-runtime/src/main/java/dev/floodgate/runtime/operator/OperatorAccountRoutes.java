@@ -83,7 +83,7 @@ public final class OperatorAccountRoutes {
     private void signIn(ServerRequest req, ServerResponse res) {
         SignIn body = JsonHttp.read(req, SignIn.class, MAX_BODY_BYTES);
         res.header("Cache-Control", "no-store");
-        JsonHttp.created(res, access.signIn(body.username(), body.password(), OperatorAuth.address(req)));
+        JsonHttp.created(res, access.signIn(body.username(), body.password(), auth.address(req)));
     }
 
     private void signOut(ServerRequest req, ServerResponse res) {

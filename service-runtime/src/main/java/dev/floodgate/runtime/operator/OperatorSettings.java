@@ -20,11 +20,13 @@ import java.time.Duration;
  * @param accountFailures wrong passwords for one account within {@code failureWindow} before it is locked
  * @param addressFailures wrong passwords from one address within {@code failureWindow} before it is locked
  * @param lockout         how long a lock lasts
+ * @param trustForwardedFor count sign-in attempts per the first {@code X-Forwarded-For} address (only behind a proxy
+ *                        that sets it; else a client could pick its own address and dodge the per-address limit)
  */
 public record OperatorSettings(String bootstrapUsername, String bootstrapPassword, Duration sessionTtl,
                                Duration sessionIdle, Duration cacheTtl, int cacheEntries, int hashPermits,
                                Duration hashWait, int accountFailures, int addressFailures, Duration failureWindow,
-                               Duration lockout, int trackedKeys) {
+                               Duration lockout, int trackedKeys, boolean trustForwardedFor) {
     /** The public local default; a service started with it logs a warning. */
     public static final String LOCAL_PASSWORD = "local-operator-password";
     public static final int MIN_PASSWORD_CHARS = 12;
@@ -54,7 +56,8 @@ public record OperatorSettings(String bootstrapUsername, String bootstrapPasswor
                 operator.get("address-failures").asInt().orElse(20),
                 ServiceConfig.millis(operator.get("failure-window-millis"), 5 * 60_000L),
                 ServiceConfig.millis(operator.get("lockout-millis"), 5 * 60_000L),
-                operator.get("tracked-keys").asInt().orElse(10_000));
+                operator.get("tracked-keys").asInt().orElse(10_000),
+                operator.get("trust-forwarded-for").asBoolean().orElse(false));
     }
 
     public boolean isLocalDefault() {
