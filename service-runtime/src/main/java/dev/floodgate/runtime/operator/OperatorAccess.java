@@ -19,6 +19,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Operator accounts, sign-in and sessions, and the audit trail, for every service with operator endpoints (they share
@@ -42,6 +47,12 @@ public final class OperatorAccess {
     private final SignInLimits limits;
     private final ExpiringCache<ByteBuffer, Operator> sessions;
     private final ExpiringCache<ByteBuffer, Operator> basic;
+    /**
+     * Basic checks under way, by credential: a script firing several calls at once with the same credentials waits
+     * for one check instead of being told another sign-in for the account is being checked. An entry lives only
+     * while its check runs.
+     */
+    private final ConcurrentHashMap<ByteBuffer, CompletableFuture<Operator>> basicChecks = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     /** Keys the Basic cache: a heap dump shows no password, nor a fast hash one could guess against. */
     private final byte[] basicKey = new byte[32];
@@ -150,9 +161,39 @@ public final class OperatorAccess {
         if (cached.isPresent()) {
             return cached;
         }
-        Operator who = checkPassword(username, password, address);
-        basic.put(key, who, now);
-        return Optional.of(who);
+        CompletableFuture<Operator> mine = new CompletableFuture<>();
+        CompletableFuture<Operator> running = basicChecks.putIfAbsent(key, mine);
+        if (running != null) {
+            return Optional.of(outcomeOf(running));
+        }
+        try {
+            Operator who = checkPassword(username, password, address);
+            basic.put(key, who, now);
+            mine.complete(who);
+            return Optional.of(who);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            basicChecks.remove(key, mine);
+        }
+    }
+
+    /** Waits for another request's check of the same credentials, at most as long as a hash turn plus a hash. */
+    private Operator outcomeOf(CompletableFuture<Operator> running) {
+        try {
+            return running.get(settings.hashWait().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new IllegalStateException("operator credential check failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw ApiException.unavailable("too many sign-ins at once, try again shortly");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted");
+        }
     }
 
     private Operator checkPassword(String username, String password, String address) {

@@ -280,6 +280,40 @@ class OperatorAccessTest {
     }
 
     @Test
+    void concurrentBasicCallsWithTheSameCredentialsShareOneCheckAndAllPass() throws Exception {
+        String password = newOperator("script-runner", Role.OPERATOR);
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Operator>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(calls.submit(() -> {
+                    go.await();
+                    return access.basic("script-runner", password, "10.3.0.1").orElseThrow();
+                }));
+            }
+            go.countDown();
+            for (Future<Operator> a : answers) {
+                assertThat(a.get().username()).isEqualTo("script-runner");
+            }
+        }
+    }
+
+    @Test
+    void basicCredentialsAreCheckedAgainAfterTheCacheTimeSoADisabledAccountIsRefused() {
+        MutableClock own = MutableClock.startingNow();
+        OperatorAccess cached = start(ADMIN, ADMIN_PASSWORD, own, Map.of());
+        String password = newOperator("script-disabled", Role.OPERATOR);
+        assertThat(cached.basic("script-disabled", password, "10.3.1.1")).isPresent();
+        access.change(admin, "script-disabled", null, true, null);
+
+        assertThat(cached.basic("script-disabled", password, "10.3.1.1")).isPresent(); // within the 1 s cache
+        own.advance(Duration.ofSeconds(2));
+
+        assertThat(catchThrowableOfType(ApiException.class, () -> cached.basic("script-disabled", password,
+                "10.3.1.1")).status()).isEqualTo(401);
+    }
+
+    @Test
     void everyAccountChangeIsAuditedWithBeforeAndAfterAndNoPassword() {
         String password = newOperator("audited", Role.VIEWER);
         access.change(admin, "audited", Role.OPERATOR, null, null);
