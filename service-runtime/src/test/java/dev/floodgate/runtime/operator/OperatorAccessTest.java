@@ -214,9 +214,10 @@ class OperatorAccessTest {
     }
 
     @Test
-    void aFloodOfWrongPasswordsFromOneAddressDoesNotDelayAnotherOperatorBeyondASecond() throws Exception {
+    void aFloodOfWrongPasswordsFromOneAddressAddsLessThanASecondToAnotherOperatorsSignIn() throws Exception {
         String password = newOperator("calm-operator", Role.OPERATOR);
         newOperator("flooded", Role.OPERATOR);
+        long quiet = timed(() -> access.signIn("calm-operator", password, "10.0.9.200"));
 
         long signInMillis = duringAFlood(200, i -> "10.0.9.1", () -> {
             long t0 = System.nanoTime();
@@ -224,14 +225,15 @@ class OperatorAccessTest {
             return (System.nanoTime() - t0) / 1_000_000;
         });
 
-        assertThat(signInMillis).isLessThan(1_000);
+        assertThat(signInMillis).as("quiet: %d ms", quiet).isLessThan(quiet + 1_000);
     }
 
     @Test
-    void aFloodOfWrongPasswordsForOneAccountFromManyAddressesDoesNotDelayAnotherOperatorBeyondASecond()
+    void aFloodOfWrongPasswordsForOneAccountFromManyAddressesAddsLessThanASecondToAnotherOperatorsSignIn()
             throws Exception {
         String password = newOperator("steady-operator", Role.OPERATOR);
         newOperator("targeted", Role.OPERATOR);
+        long quiet = timed(() -> access.signIn("steady-operator", password, "10.2.0.1"));
 
         long signInMillis = duringAFlood(200, i -> "10.1." + (i / 250) + "." + (i % 250), () -> {
             long t0 = System.nanoTime();
@@ -239,7 +241,17 @@ class OperatorAccessTest {
             return (System.nanoTime() - t0) / 1_000_000;
         });
 
-        assertThat(signInMillis).isLessThan(1_000);
+        assertThat(signInMillis).as("quiet: %d ms", quiet).isLessThan(quiet + 1_000);
+    }
+
+    /**
+     * The same sign-in without a flood, for comparison: the suite's machine is shared and one Argon2 hash alone can
+     * take a second under its load; the flood must add no wait, not beat a fixed time on a busy machine.
+     */
+    private static long timed(Runnable signIn) {
+        long t0 = System.nanoTime();
+        signIn.run();
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /**
