@@ -255,6 +255,9 @@ const scenarios = {
       await page.getByLabel('Password').fill(OPERATOR.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('#who-name', { hasText: OPERATOR.user }).waitFor();
+      // The configured operator is the bootstrap admin: every control, event creation included, is theirs.
+      await page.locator('#who-role', { hasText: /^admin$/ }).waitFor();
+      await page.locator('#create-title').waitFor();
       await card.locator('.badge', { hasText: /^Open$/ }).waitFor();
       await card.locator('dd', { hasText: /^\d/ }).first().waitFor();
     });
@@ -268,6 +271,13 @@ const scenarios = {
         await card.getByRole('button', { name: 'Apply' }).click();
         await card.locator('p.hint', { hasText: 'Now: 1,200 fans per minute, in batches of 20, at most 500 shopping at once.' }).waitFor();
       });
+      await t.step('"Recent changes" shows who changed the settings, from what to what', async () => {
+        const row = page.locator('#audit-list tr', { hasText: 'queue.settings' }).first();
+        await row.waitFor();
+        for (const text of [OPERATOR.user, `event:${EVENT}`, '"ratePerMinute":1200', '"activeCap":500']) {
+          await page.locator('#audit-list tr', { hasText: 'queue.settings' }).filter({ hasText: text }).first().waitFor();
+        }
+      });
       await t.step('Pause: the badge turns "Paused", only Resume and Close are enabled, settings kept', async () => {
         await card.getByRole('button', { name: 'Pause' }).click();
         await card.locator('.badge', { hasText: /^Paused$/ }).waitFor();
@@ -279,6 +289,10 @@ const scenarios = {
       await t.step('Resume: the badge turns "Open" again', async () => {
         await card.getByRole('button', { name: 'Resume' }).click();
         await card.locator('.badge', { hasText: /^Open$/ }).waitFor();
+      });
+      await t.step('the pause and the resume are in "Recent changes" with the status before and after', async () => {
+        await page.locator('#audit-list tr', { hasText: 'queue.pause' }).filter({ hasText: '"status":"PAUSED"' }).first().waitFor();
+        await page.locator('#audit-list tr', { hasText: 'queue.resume' }).filter({ hasText: '"status":"OPEN"' }).first().waitFor();
       });
       const before = { sold: await figure('Sold'), joined: await figure('Joined') };
       await t.step(`a fan buys a standing ticket on a phone meanwhile (sold was ${before.sold})`, async () => {
@@ -299,6 +313,11 @@ const scenarios = {
         await card.getByLabel('Shopper cap').fill('0');
         await card.getByRole('button', { name: 'Apply' }).click();
         await card.locator('p.hint', { hasText: 'Now: 600 fans per minute, in batches of 10, no cap on shoppers.' }).waitFor();
+      });
+      await t.step('Sign out: the sign-in form is back (the session is ended on the server too)', async () => {
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.locator('#login-form').waitFor();
+        await page.locator('#console').waitFor({ state: 'hidden' });
       });
     } finally {
       // Whatever happened, the demo queue goes back to its own settings, open (a failure here must not hide the first).
@@ -380,11 +399,20 @@ async function noSidewaysScroll(page) {
 
 // ---- HTTP fixtures (set-up and cross-checks through the public and operator APIs) ----
 
+let operatorSession = null; // signed in once, as a script would: POST /api/operator/sessions, then Bearer
+
 async function operatorApi(method, path, body, expected = [200]) {
+  if (!operatorSession) {
+    const signIn = await fetch(`${EDGE}/api/operator/sessions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: OPERATOR.user, password: OPERATOR.password }),
+    });
+    if (signIn.status !== 201) throw new Error(`operator sign-in: HTTP ${signIn.status} ${await signIn.text()}`);
+    operatorSession = (await signIn.json()).token;
+  }
   const res = await fetch(`${EDGE}/api/operator${path}`, {
     method, body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { authorization: `Basic ${Buffer.from(`${OPERATOR.user}:${OPERATOR.password}`).toString('base64')}`,
-      'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${operatorSession}`, 'content-type': 'application/json' },
   });
   const text = await res.text();
   if (!expected.includes(res.status)) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);

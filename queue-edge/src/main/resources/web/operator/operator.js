@@ -1,9 +1,12 @@
-// The operator page: live figures per event, queue controls, queue settings, new events.
-// Credentials live in this module's memory only (never in storage) and go out as HTTP Basic.
+// The operator page: live figures per event, queue controls, queue settings, new events, the audit trail.
+// Sign-in trades the password for a session token (POST /api/operator/sessions); the token lives in this module's
+// memory only (never in storage or a cookie, so no other page can make the browser send it) and goes out as
+// Authorization: Bearer. Reloading the page forgets it; "Sign out" ends it on the server too.
 import { api, h, $, showError, clearError, busy, count, dateTime, announce, ApiError } from '../common.js';
 
 const REFRESH_MS = 2000;
 const EVENTS_EVERY = 5; // re-read the event list every 5th refresh (10 s) to pick up events created elsewhere
+const AUDIT_ROWS = 20;
 
 const STATUS_LABEL = { PRE_QUEUE: 'Not open yet', OPEN: 'Open', PAUSED: 'Paused', CLOSED: 'Closed' };
 const ACTIONS = [
@@ -13,7 +16,7 @@ const ACTIONS = [
   { action: 'close', label: 'Close', allowed: ['PRE_QUEUE', 'OPEN', 'PAUSED'], danger: true },
 ];
 
-let credentials = null;     // {user, auth}
+let credentials = null;     // {user, role, auth}
 let events = [];
 const cards = new Map();    // eventId -> {root, refs...}
 const knownSettings = new Map(); // eventId -> {ratePerMinute, batchSize, activeCap}, as last answered by the API
@@ -25,7 +28,11 @@ const announcer = () => $('#announcer');
 const op = (path, options = {}) => api(`/api/operator${path}`, { ...options, auth: credentials.auth, service: 'the operator API' });
 
 $('#login-form').addEventListener('submit', signIn);
-$('#sign-out').addEventListener('click', () => signOut('Signed out.'));
+$('#sign-out').addEventListener('click', () => {
+  // End the session on the server too; the page forgets it either way.
+  if (credentials) op('/sessions', { method: 'DELETE' }).catch(() => {});
+  signOut('Signed out.');
+});
 $('#add-category').addEventListener('click', () => addCategoryRow(true));
 $('#create-form').addEventListener('submit', createEvent);
 addCategoryRow(false);
@@ -38,12 +45,12 @@ async function signIn(ev) {
   clearError($('#login-error'), form);
   const user = $('#op-user').value.trim();
   const password = $('#op-password').value;
-  credentials = { user, auth: `Basic ${base64(`${user}:${password}`)}` };
   try {
     await busy(form, 'Checking…', async () => {
+      const session = await api('/api/operator/sessions', { method: 'POST', body: { username: user, password },
+        service: 'the operator API' });
+      credentials = { user: session.username, role: session.role, auth: `Bearer ${session.token}` };
       events = await api('/api/events', { service: 'the event list' });
-      // The operator API has no "who am I": reading one event's figures checks the credentials.
-      if (events.length) await op(`/events/${encodeURIComponent(events[0].eventId)}/figures`);
     });
   } catch (err) {
     credentials = null;
@@ -54,9 +61,12 @@ async function signIn(ev) {
   $('#login').hidden = true;
   $('#console').hidden = false;
   $('#who').hidden = false;
-  $('#who-name').textContent = user;
-  announce(announcer(), events.length ? `Signed in as ${user}.`
-    : `Signed in as ${user}. There are no events yet, so your credentials are checked when you create one.`);
+  $('#who-name').textContent = credentials.user;
+  $('#who-role').textContent = credentials.role;
+  // Only admins create events; the API refuses others anyway (403), this just spares them a form they cannot use.
+  $('#create-section').hidden = credentials.role !== 'admin';
+  $('#create-link').hidden = credentials.role !== 'admin';
+  announce(announcer(), `Signed in as ${credentials.user} (${credentials.role}).`);
   renderEvents();
   refresh();
   timer = setInterval(refresh, REFRESH_MS);
@@ -68,6 +78,7 @@ function signOut(message) {
   credentials = null;
   cards.clear();
   $('#event-list').replaceChildren();
+  $('#audit-list').replaceChildren();
   $('#console').hidden = true;
   $('#who').hidden = true;
   $('#login').hidden = false;
@@ -77,14 +88,10 @@ function signOut(message) {
 
 function rejected(err) {
   if (err instanceof ApiError && err.status === 401) {
-    signOut('The operator API refused the credentials. Sign in again.');
+    signOut('Your operator session has ended. Sign in again.');
     return true;
   }
   return false;
-}
-
-function base64(text) {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
 
 // ---- events and live figures ----
@@ -95,6 +102,7 @@ async function refresh() {
     if (ticks++ % EVENTS_EVERY === 0) {
       events = await api('/api/events', { service: 'the event list' });
       renderEvents();
+      await refreshAudit();
     }
     await Promise.all(events.map(async (e) => {
       const card = cards.get(e.eventId);
@@ -113,6 +121,37 @@ async function refresh() {
   } finally {
     refreshing = false;
   }
+}
+
+// ---- the audit trail: who changed what, newest first ----
+async function refreshAudit() {
+  try {
+    const page = await op(`/audit?limit=${AUDIT_ROWS}`);
+    clearError($('#audit-error'));
+    renderAudit(page.entries);
+  } catch (err) {
+    if (!rejected(err)) showError($('#audit-error'), err);
+  }
+}
+
+function renderAudit(entries) {
+  const list = $('#audit-list');
+  if (!entries.length) {
+    list.replaceChildren(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No changes yet.')));
+    return;
+  }
+  list.replaceChildren(...entries.map((e) => h('tr', {},
+    h('td', {}, new Date(e.at).toLocaleString()),
+    h('td', {}, e.operator),
+    h('td', {}, h('code', {}, e.action)),
+    h('td', {}, h('code', {}, e.target)),
+    h('td', { class: 'small' }, `${brief(e.before)} → ${brief(e.after)}`))));
+}
+
+function brief(value) {
+  if (value === null || value === undefined) return '—';
+  const text = JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
 function renderEvents() {
@@ -237,6 +276,7 @@ async function queueAction(e, action) {
     knownSettings.set(e.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize, activeCap: q.activeCap });
     renderSettings(card);
     announce(announcer(), `${e.name}: queue is now ${STATUS_LABEL[q.status] || q.status}.`);
+    refreshAudit();
   } catch (err) {
     if (!rejected(err)) showError(card.actionError, err);
   } finally {
@@ -260,6 +300,7 @@ async function applySettings(ev, card) {
       { method: 'PUT', body }));
     knownSettings.set(card.event.eventId, { ratePerMinute: q.ratePerMinute, batchSize: q.batchSize, activeCap: q.activeCap });
     renderSettings(card);
+    refreshAudit();
     announce(announcer(), `${card.event.name}: ${count(q.ratePerMinute)} fans per minute, batches of ${count(q.batchSize)}, ${
       q.activeCap ? `at most ${count(q.activeCap)} shopping at once` : 'no cap on shoppers'}.`);
   } catch (err) {

@@ -12,7 +12,6 @@ import dev.floodgate.edge.fan.FanStore;
 import dev.floodgate.edge.fan.Passwords;
 import dev.floodgate.edge.fan.SessionStore;
 import dev.floodgate.edge.hold.HoldRoutes;
-import dev.floodgate.edge.operator.OperatorAuth;
 import dev.floodgate.edge.operator.OperatorRoutes;
 import dev.floodgate.edge.queue.PollAdvice;
 import dev.floodgate.edge.queue.QueueMetrics;
@@ -41,6 +40,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.operator.OperatorAccess;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -116,10 +116,6 @@ public final class EdgeServer implements AutoCloseable {
 
     private static EdgeServer start(Config config, EdgeSettings settings, Grid grid, HazelcastInstance owned,
                                     Clock clock) {
-        if (settings.operatorPassword().equals(EdgeSettings.LOCAL_OPERATOR_PASSWORD)) {
-            LOG.log(System.Logger.Level.WARNING, "operator.password is the public local default: set "
-                    + "OPERATOR_PASSWORD anywhere but a developer machine");
-        }
         HikariDataSource dataSource = Database.pool(config.get("db"), "queue-edge");
         KeyRing keys = null;
         QueueStreams streams = null;
@@ -175,7 +171,9 @@ public final class EdgeServer implements AutoCloseable {
             streams = new QueueStreams(room, issuer, metrics, grid.hazelcast(), settings.pushInterval(),
                     settings.streamHeartbeat(), settings.streamMaxLifetime(), settings.maxStreams(), advice);
             Passwords passwords = new Passwords(settings.maxConcurrentPasswordHashes(), settings.passwordHashWait());
-            OperatorAuth operatorAuth = new OperatorAuth(settings.operatorUsername(), settings.operatorPassword());
+            // Operator accounts, sessions and the audit trail live in schema "operators" (service-runtime's),
+            // shared with the payment-worker; the first start creates the bootstrap admin from operator.*.
+            OperatorAccess operators = OperatorAccess.start(dataSource, settings.operators(), clock, "queue-edge");
 
             SessionStore sessions = new SessionStore(dataSource, clock, settings.refreshTtl(), settings.refreshFamilyTtl());
             // One set of per-address limits for the whole edge: renewals count with the queue calls.
@@ -185,16 +183,17 @@ public final class EdgeServer implements AutoCloseable {
                     ServiceConfig.millis(config.get("challenge.ttl-millis"), 120_000),
                     config.get("challenge.default-difficulty-bits").asInt().orElse(0),
                     config.get("challenge.secret").asString().orElse(null));
-            ChallengeRoutes challenges = new ChallengeRoutes(pow, limits, id -> grid.catalog().find(id).isPresent());
+            ChallengeRoutes challenges = new ChallengeRoutes(pow, limits, id -> grid.catalog().find(id).isPresent(),
+                    operators);
             QueueRoutes queue = new QueueRoutes(room, streams, guard, issuer, limits, metrics, advice,
                     ServiceConfig.millis(config.get("token.place-ttl-millis"), 86_400_000),
                     (eventId, body) -> pow.verify(eventId, body.challenge(), body.nonce()));
-            KeyRoutes keyRoutes = new KeyRoutes(ring);
+            KeyRoutes keyRoutes = new KeyRoutes(ring, operators);
             // The seat map is served from a short cache (real time, not the test clock: it only bounds grid reads).
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),
                     ServiceConfig.millis(config.get("seats.map-max-age-millis"), 1_000));
             HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard, room::tookStock);
-            OperatorRoutes operator = new OperatorRoutes(operatorAuth, grid.catalog(), grid.inventory(), room,
+            OperatorRoutes operator = new OperatorRoutes(operators, grid.catalog(), grid.inventory(), room,
                     settings.queueDefaults(), sessions);
             WebRoutes web = WebRoutes.from(config.get("web"));
             sessionPurge = purgeEndedSessions(sessions, settings.sessionPurgeInterval());

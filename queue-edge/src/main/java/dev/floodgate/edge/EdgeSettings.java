@@ -4,13 +4,14 @@ import dev.floodgate.edge.operator.QueueSettings;
 import dev.floodgate.edge.token.ExternalIssuer;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.operator.OperatorSettings;
 import io.helidon.config.Config;
 
 import java.time.Duration;
 import java.util.List;
 
 /** The edge's own configuration keys, read once at start (server and db nodes go to the runtime as they are). */
-record EdgeSettings(GridSettings grid, String operatorUsername, String operatorPassword, String issuer,
+record EdgeSettings(GridSettings grid, OperatorSettings operators, String issuer,
                     Duration fanTokenTtl, Duration admissionWindow, QueueSettings queueDefaults,
                     int maxConcurrentPasswordHashes, Duration passwordHashWait, Duration stockMaxAge,
                     Duration pushInterval, Duration streamHeartbeat, Duration streamMaxLifetime, int maxStreams,
@@ -18,7 +19,6 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
                     int localTickets, List<ExternalIssuer> externalIssuers, Duration refreshTtl,
                     Duration refreshFamilyTtl, Duration sessionPurgeInterval) {
     static final String DEFAULTS = "queue-edge.yaml";
-    static final String LOCAL_OPERATOR_PASSWORD = "local-operator-password";
 
     static EdgeSettings from(Config config) {
         GridSettings gridSettings = GridSettings.from(config.get("grid"));
@@ -28,8 +28,7 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
         }
         String issuer = config.get("token.issuer").asString().orElse("floodgate-queue-edge");
         return new EdgeSettings(gridSettings,
-                config.get("operator.username").asString().orElse("operator"),
-                config.get("operator.password").asString().orElse(LOCAL_OPERATOR_PASSWORD),
+                OperatorSettings.from(config.get("operator")),
                 issuer,
                 positive(ServiceConfig.millis(config.get("token.fan-ttl-millis"), 900_000), "fan token"),
                 window,
@@ -65,6 +64,6 @@ record EdgeSettings(GridSettings grid, String operatorUsername, String operatorP
 
     @Override
     public String toString() {
-        return "EdgeSettings[grid=" + grid + ", operator=" + operatorUsername + ", issuer=" + issuer + "]";
+        return "EdgeSettings[grid=" + grid + ", operator=" + operators.bootstrapUsername() + ", issuer=" + issuer + "]";
     }
 }

@@ -7,16 +7,24 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderUnavailableException;
 import dev.floodgate.worker.payment.WorkerMetrics;
+import dev.floodgate.runtime.operator.OperatorAccess;
+import dev.floodgate.runtime.operator.OperatorAccountRoutes;
+import dev.floodgate.runtime.operator.OperatorAuth;
+import dev.floodgate.runtime.operator.OperatorSettings;
+import dev.floodgate.runtime.operator.Role;
 import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 import org.apache.pulsar.client.api.PulsarClient;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 
 /**
- * The worker's operator API (HTTP Basic, {@code operator.username} / {@code operator.password}):
+ * The worker's operator API, signed in with the same operator accounts and sessions as the edge (service-runtime's
+ * {@link OperatorAccess}: a session token from {@code POST /api/operator/sessions} here or on the edge, or HTTP
+ * Basic); every call here is a read, open to any role:
  * <ul>
  *   <li>{@code GET /api/operator/audit}: {@link Audit.Report}; 200 whether or not the books agree ({@code ok}
  *       says), 503 when PostgreSQL or the provider cannot be asked;</li>
@@ -25,19 +33,15 @@ import java.util.Map;
  * </ul>
  */
 public final class OperatorRoutes {
-    /** The public local default; a worker started with it logs a warning. */
-    public static final String LOCAL_PASSWORD = "local-operator-password";
-    private static final System.Logger LOG = System.getLogger(OperatorRoutes.class.getName());
-
-    private final OperatorAuth auth;
+    private final OperatorAccountRoutes signIn;
     private final Audit audit;
     private final DeadLetters deadLetters;
     private final WorkerMetrics metrics;
     private final ProviderGateway gateway;
 
-    private OperatorRoutes(OperatorAuth auth, Audit audit, DeadLetters deadLetters, WorkerMetrics metrics,
+    private OperatorRoutes(OperatorAccountRoutes signIn, Audit audit, DeadLetters deadLetters, WorkerMetrics metrics,
                            ProviderGateway gateway) {
-        this.auth = auth;
+        this.signIn = signIn;
         this.audit = audit;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -47,20 +51,19 @@ public final class OperatorRoutes {
     public static OperatorRoutes from(Config config, DataSource dataSource, Inventory inventory,
                                       ProviderGateway gateway, PulsarClient pulsar, String deadLetterTopic,
                                       WorkerMetrics metrics) {
-        String password = config.get("operator.password").asString().orElse(LOCAL_PASSWORD);
-        if (password.equals(LOCAL_PASSWORD)) {
-            LOG.log(System.Logger.Level.WARNING, "operator.password is the public local default: set OPERATOR_PASSWORD");
-        }
-        OperatorAuth auth = new OperatorAuth(config.get("operator.username").asString().orElse("operator"), password);
+        // The same accounts and sessions as the edge (schema "operators"); the first service up creates the admin.
+        OperatorAccess operators = OperatorAccess.start(dataSource, OperatorSettings.from(config.get("operator")),
+                Clock.systemUTC(), "payment-worker");
         Audit audit = new Audit(dataSource, inventory, gateway,
                 config.get("provider.audit-charges-path").asString().orElse("/v1/simulator/charges"),
                 config.get("provider.audit-refunds-path").asString().orElse("/v1/simulator/refunds"));
-        return new OperatorRoutes(auth, audit, new DeadLetters(pulsar, deadLetterTopic), metrics, gateway);
+        return new OperatorRoutes(OperatorAccountRoutes.signInOnly(operators), audit, new DeadLetters(pulsar, deadLetterTopic), metrics, gateway);
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.any("/api/operator/*", auth);
+        signIn.register(routing);
         routing.get("/api/operator/audit", (req, res) -> {
+            OperatorAuth.require(req, Role.VIEWER);
             try {
                 JsonHttp.ok(res, audit.run());
             } catch (SQLException e) {
@@ -71,6 +74,7 @@ public final class OperatorRoutes {
             }
         });
         routing.get("/api/operator/dead-letters", (req, res) -> {
+            OperatorAuth.require(req, Role.VIEWER);
             int limit = req.query().first("limit").asOptional().map(OperatorRoutes::limit).orElse(50);
             try {
                 JsonHttp.ok(res, deadLetters.list(limit));
@@ -78,9 +82,11 @@ public final class OperatorRoutes {
                 throw ApiException.unavailable("the dead-letter topic cannot be read right now, retry");
             }
         });
-        routing.get("/api/operator/worker", (req, res) -> JsonHttp.ok(res, Map.of(
-                "counters", metrics.snapshot(),
-                "providerCircuitBreaker", gateway.breakerState().name())));
+        routing.get("/api/operator/worker", (req, res) -> {
+            OperatorAuth.require(req, Role.VIEWER);
+            JsonHttp.ok(res, Map.of("counters", metrics.snapshot(),
+                    "providerCircuitBreaker", gateway.breakerState().name()));
+        });
     }
 
     private static int limit(String text) {

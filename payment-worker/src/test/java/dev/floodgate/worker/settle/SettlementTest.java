@@ -15,6 +15,10 @@ import dev.floodgate.ops.simulator.Ledger;
 import dev.floodgate.ops.simulator.SimulatorServer;
 import dev.floodgate.ops.simulator.Webhooks;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.operator.Operator;
+import dev.floodgate.runtime.operator.OperatorAccess;
+import dev.floodgate.runtime.operator.OperatorSettings;
+import dev.floodgate.runtime.operator.Role;
 import dev.floodgate.worker.WorkerServer;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.payment.PaymentProcessor;
@@ -535,6 +539,56 @@ class SettlementTest {
                 return res.status().code() == 200 && res.as(String.class).contains("poison-1");
             }
         });
+    }
+
+    /** The worker reads the accounts and sessions the edge writes (schema operators, through service-runtime). */
+    @Test
+    void operatorEndpointsTakeASessionMadeElsewhereAndAnyRoleMayReadThem() throws Exception {
+        OperatorAccess edgeSide = OperatorAccess.start(dataSource(), OperatorSettings.from(
+                io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(Map.of(
+                        "username", "operator", "password", "operator-password-for-tests")))),
+                java.time.Clock.systemUTC(), "queue-edge");
+        Operator admin = edgeSide.session(edgeSide.signIn("operator", "operator-password-for-tests", "10.9.0.1")
+                .token()).orElseThrow();
+        edgeSide.create(admin, "worker-viewer", Role.VIEWER, "worker-viewer-password");
+        String token = edgeSide.signIn("worker-viewer", "worker-viewer-password", "10.9.0.1").token();
+
+        for (String path : List.of("/api/operator/dead-letters", "/api/operator/worker", "/api/operator/me")) {
+            try (HttpClientResponse res = http.get(path).header(HeaderNames.AUTHORIZATION, "Bearer " + token)
+                    .request()) {
+                assertThat(res.status().code()).as(path).isEqualTo(200);
+            }
+        }
+        edgeSide.signOut(token);
+        // The worker trusts a verified session for the cache time (30 s by default) after a sign-out elsewhere.
+        try (HttpClientResponse res = http.get("/api/operator/worker")
+                .header(HeaderNames.AUTHORIZATION, "Bearer not-a-session").request()) {
+            assertThat(res.status().code()).isEqualTo(401);
+            assertThat(res.headers().first(HeaderNames.WWW_AUTHENTICATE).orElseThrow()).startsWith("Bearer");
+            assertThat(res.as(String.class)).contains("\"errors\"");
+        }
+    }
+
+    /** Sign-in on the worker itself gives a session there, and sign-out there ends it at once. */
+    @Test
+    void operatorsSignInAndOutOnTheWorker() {
+        String token;
+        try (HttpClientResponse res = http.post("/api/operator/sessions")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit("{\"username\":\"operator\",\"password\":\"operator-password-for-tests\"}")) {
+            assertThat(res.status().code()).isEqualTo(201);
+            token = Json.MAPPER.readTree(res.as(String.class)).get("token").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (HttpClientResponse res = http.delete("/api/operator/sessions")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + token).request()) {
+            assertThat(res.status().code()).isEqualTo(204);
+        }
+        try (HttpClientResponse res = http.get("/api/operator/worker")
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + token).request()) {
+            assertThat(res.status().code()).isEqualTo(401);
+        }
     }
 
     private static javax.sql.DataSource dataSource() {

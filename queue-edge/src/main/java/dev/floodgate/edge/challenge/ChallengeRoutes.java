@@ -6,6 +6,10 @@ import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.edge.limit.ClientLimits;
+import dev.floodgate.runtime.operator.Operator;
+import dev.floodgate.runtime.operator.OperatorAccess;
+import dev.floodgate.runtime.operator.OperatorAuth;
+import dev.floodgate.runtime.operator.Role;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,8 +29,11 @@ public final class ChallengeRoutes {
     private final ProofOfWork pow;
     private final ClientLimits limits;
     private final Predicate<String> eventExists;
+    private final OperatorAccess operators;
 
-    public ChallengeRoutes(ProofOfWork pow, ClientLimits limits, Predicate<String> eventExists) {
+    public ChallengeRoutes(ProofOfWork pow, ClientLimits limits, Predicate<String> eventExists,
+                           OperatorAccess operators) {
+        this.operators = operators;
         this.pow = pow;
         this.limits = limits;
         this.eventExists = eventExists;
@@ -46,12 +53,14 @@ public final class ChallengeRoutes {
     }
 
     private void read(ServerRequest req, ServerResponse res) {
+        OperatorAuth.require(req, Role.VIEWER);
         String eventId = event(req);
         JsonHttp.ok(res, Map.of("eventId", eventId, "difficultyBits", pow.difficultyBits(eventId)));
     }
 
     /** {@code {"difficultyBits": 0..32}}: a JSON integer only (no strings, fractions or booleans), nothing else. */
     private void change(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.OPERATOR);
         String eventId = event(req);
         byte[] body = JsonHttp.readBytes(req, MAX_BODY_BYTES);
         JsonNode json;
@@ -74,7 +83,10 @@ public final class ChallengeRoutes {
             throw ApiException.badRequest("must be an integer 0.." + ProofOfWork.MAX_DIFFICULTY_BITS,
                     "difficultyBits");
         }
+        int before = pow.difficultyBits(eventId);
         pow.setDifficultyBits(eventId, bits.intValue());
+        operators.record(who, "queue.challenge", "event:" + eventId, Map.of("difficultyBits", before),
+                Map.of("difficultyBits", bits.intValue()));
         JsonHttp.ok(res, Map.of("eventId", eventId, "difficultyBits", bits.intValue()));
     }
 

@@ -12,27 +12,37 @@ import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.inventory.CapacityChange;
 import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.runtime.operator.Operator;
+import dev.floodgate.runtime.operator.OperatorAccess;
+import dev.floodgate.runtime.operator.OperatorAccountRoutes;
+import dev.floodgate.runtime.operator.OperatorAuth;
+import dev.floodgate.runtime.operator.Role;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** The operator API under {@code /api/operator}, all of it behind {@link OperatorAuth}. */
+/**
+ * The operator API under {@code /api/operator}, all of it behind {@link OperatorAuth} (sign-in, accounts and the
+ * audit trail come from service-runtime's {@link OperatorAccountRoutes}). Viewers read figures; operators move
+ * queues and change admission settings; admins create events and change capacities and seats. Every change is
+ * written to the audit trail with the state before and after.
+ */
 public final class OperatorRoutes {
     /** An event with 50 categories is ~10 KiB of JSON; explicit seat numbers take more. */
     static final int MAX_EVENT_BODY_BYTES = 64 * 1024;
     static final int MAX_SEAT_EDIT_BODY_BYTES = 48 * 1024;
     static final int MAX_SETTINGS_BODY_BYTES = 512;
 
-    private final OperatorAuth auth;
+    private final OperatorAccess operators;
     private final Catalog catalog;
     private final Inventory inventory;
     private final WaitingRoom room;
     private final QueueSettings defaults;
     private final SessionStore sessions;
 
-    public OperatorRoutes(OperatorAuth auth, Catalog catalog, Inventory inventory, WaitingRoom room,
+    public OperatorRoutes(OperatorAccess operators, Catalog catalog, Inventory inventory, WaitingRoom room,
                           QueueSettings defaults, SessionStore sessions) {
-        this.auth = auth;
+        this.operators = operators;
         this.sessions = sessions;
         this.catalog = catalog;
         this.inventory = inventory;
@@ -41,8 +51,7 @@ public final class OperatorRoutes {
     }
 
     public void routes(HttpRouting.Builder routing) {
-        routing.any("/api/operator", auth);
-        routing.any("/api/operator/*", auth);
+        OperatorAccountRoutes.withAccountsAndAudit(operators).register(routing);
         routing.post("/api/operator/events", this::createEvent);
         routing.post("/api/operator/events/{eventId}/queue/{action}", this::move);
         routing.put("/api/operator/events/{eventId}/queue/settings", this::settings);
@@ -55,8 +64,10 @@ public final class OperatorRoutes {
 
     /** Ends every session of a fan (a stolen account): no renewal from then on; access tokens run out by themselves. */
     private void revokeSessions(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.OPERATOR);
         java.util.UUID fanId = Ids.uuid(req.path().pathParameters().get("fanId"), "fanId");
         sessions.revokeAllOfKnownFan(fanId, "operator").orElseThrow(() -> ApiException.notFound("no such fan"));
+        operators.record(who, "fan.revoke-sessions", "fan:" + fanId, null, java.util.Map.of("sessionsRevoked", true));
         res.status(204).send();
     }
 
@@ -65,9 +76,11 @@ public final class OperatorRoutes {
      * available (neither held nor sold), added ones new. Sections themselves are fixed once the event exists.
      */
     private void changeSeats(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.ADMIN);
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         String categoryId = Ids.slug(req.path().pathParameters().get("categoryId"), "categoryId");
         SeatEdit body = JsonHttp.read(req, SeatEdit.class, MAX_SEAT_EDIT_BODY_BYTES);
+        StockCounters before = inventory.counters(eventId, categoryId);
         Inventory.SeatChange change;
         try {
             change = inventory.changeSeats(eventId, categoryId, body.add(), body.remove());
@@ -75,7 +88,12 @@ public final class OperatorRoutes {
             throw ApiException.badRequest(e.getMessage(), "add");
         }
         switch (change.outcome()) {
-            case DONE -> JsonHttp.ok(res, change.counters());
+            case DONE -> {
+                operators.record(who, "category.seats", "event:" + eventId + "/category:" + categoryId, before,
+                        java.util.Map.of("counters", change.counters(), "added", body.add() == null ? java.util.List.of()
+                                : body.add(), "removed", body.remove() == null ? java.util.List.of() : body.remove()));
+                JsonHttp.ok(res, change.counters());
+            }
             case NOT_FOUND -> throw ApiException.notFound("no such event or category");
             case NOT_SEATED -> throw ApiException.conflict(
                     "this category is general admission: change its capacity instead");
@@ -88,12 +106,18 @@ public final class OperatorRoutes {
 
     /** Capacity can be raised at any time, and lowered only down to what is held or sold (409 names the minimum). */
     private void changeCapacity(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.ADMIN);
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         String categoryId = Ids.slug(req.path().pathParameters().get("categoryId"), "categoryId");
         CapacityEdit body = JsonHttp.read(req, CapacityEdit.class, 256);
+        StockCounters before = inventory.counters(eventId, categoryId);
         CapacityChange change = inventory.changeCapacity(eventId, categoryId, body.capacity());
         switch (change.outcome()) {
-            case DONE -> JsonHttp.ok(res, change.counters());
+            case DONE -> {
+                operators.record(who, "category.capacity", "event:" + eventId + "/category:" + categoryId, before,
+                        change.counters());
+                JsonHttp.ok(res, change.counters());
+            }
             case NOT_FOUND -> throw ApiException.notFound("no such event or category");
             case TOO_LOW -> throw ApiException.of(409, "capacity cannot go below " + change.minimum()
                     + " (units held or sold)", "capacity");
@@ -103,6 +127,7 @@ public final class OperatorRoutes {
     }
 
     private void createEvent(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.ADMIN);
         CreateEvent body = JsonHttp.read(req, CreateEvent.class, MAX_EVENT_BODY_BYTES);
         EventInfo event;
         try {
@@ -119,12 +144,14 @@ public final class OperatorRoutes {
         QueueSettings queue = body.queue() == null ? defaults : body.queue();
         room.create(event.eventId(), queue.ratePerMinute(), queue.batchSize(),
                 queue.activeCap() == null ? 0 : queue.activeCap());
+        QueueState created = room.state(event.eventId()).orElseThrow();
+        operators.record(who, "event.create", "event:" + event.eventId(), null, body);
         res.header("Location", "/api/events/" + event.eventId());
-        JsonHttp.created(res, new EventCreated(event.eventId(),
-                QueueAdminView.of(room.state(event.eventId()).orElseThrow(), room.now())));
+        JsonHttp.created(res, new EventCreated(event.eventId(), QueueAdminView.of(created, room.now())));
     }
 
     private void move(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.OPERATOR);
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         QueueStatus target = switch (req.path().pathParameters().get("action")) {
             case "open", "resume" -> QueueStatus.OPEN;
@@ -140,23 +167,33 @@ public final class OperatorRoutes {
         if (action.equals("open") && before.status() == QueueStatus.PAUSED) {
             throw ApiException.conflict("the queue is paused: resume it");
         }
-        JsonHttp.ok(res, QueueAdminView.of(room.move(eventId, target), room.now()));
+        QueueState after = room.move(eventId, target);
+        operators.record(who, "queue." + action, "event:" + eventId, QueueControls.of(before), QueueControls.of(after));
+        JsonHttp.ok(res, QueueAdminView.of(after, room.now()));
     }
 
     private void settings(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.OPERATOR);
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         QueueSettings body = JsonHttp.read(req, QueueSettings.class, MAX_SETTINGS_BODY_BYTES);
-        JsonHttp.ok(res, QueueAdminView.of(room.changeSettings(eventId, body.ratePerMinute(), body.batchSize(),
-                body.activeCap()), room.now()));
+        QueueControls before = room.state(eventId).map(QueueControls::of).orElse(null);
+        QueueState after = room.changeSettings(eventId, body.ratePerMinute(), body.batchSize(), body.activeCap());
+        operators.record(who, "queue.settings", "event:" + eventId, before, QueueControls.of(after));
+        JsonHttp.ok(res, QueueAdminView.of(after, room.now()));
     }
 
     private void schedule(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.OPERATOR);
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         QueueSchedule body = JsonHttp.read(req, QueueSchedule.class, MAX_SETTINGS_BODY_BYTES);
-        JsonHttp.ok(res, QueueAdminView.of(room.schedule(eventId, body.opensAt()), room.now()));
+        QueueControls before = room.state(eventId).map(QueueControls::of).orElse(null);
+        QueueState after = room.schedule(eventId, body.opensAt());
+        operators.record(who, "queue.schedule", "event:" + eventId, before, QueueControls.of(after));
+        JsonHttp.ok(res, QueueAdminView.of(after, room.now()));
     }
 
     private void figures(ServerRequest req, ServerResponse res) {
+        OperatorAuth.require(req, Role.VIEWER);
         String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
         EventInfo event = catalog.find(eventId).orElseThrow(() -> ApiException.notFound("no such event"));
         QueueState q = room.state(eventId).orElseThrow(() -> ApiException.notFound("no queue for this event"));

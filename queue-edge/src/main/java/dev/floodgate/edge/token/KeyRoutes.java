@@ -1,11 +1,16 @@
 package dev.floodgate.edge.token;
 
 import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.runtime.operator.Operator;
+import dev.floodgate.runtime.operator.OperatorAccess;
+import dev.floodgate.runtime.operator.OperatorAuth;
+import dev.floodgate.runtime.operator.Role;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /api/operator/keys/rotate} (behind the operator's credentials, which {@code /api/operator/*} routes
@@ -14,8 +19,11 @@ import java.util.List;
 public final class KeyRoutes {
     private final KeyRing keys;
 
-    public KeyRoutes(KeyRing keys) {
+    private final OperatorAccess operators;
+
+    public KeyRoutes(KeyRing keys, OperatorAccess operators) {
         this.keys = keys;
+        this.operators = operators;
     }
 
     /** Answer: the new current key id and every key id in the JWKS (oldest first). */
@@ -27,7 +35,11 @@ public final class KeyRoutes {
     }
 
     private void rotate(ServerRequest req, ServerResponse res) {
+        Operator who = OperatorAuth.require(req, Role.ADMIN);
+        String before = keys.current().currentKid();
         SigningKeys now = keys.rotate();
+        operators.record(who, "keys.rotate", "signing-keys", Map.of("currentKid", before),
+                Map.of("currentKid", now.currentKid()));
         JsonHttp.ok(res, new Rotated(now.currentKid(), now.kids()));
     }
 }

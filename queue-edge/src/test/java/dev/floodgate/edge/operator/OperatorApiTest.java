@@ -56,7 +56,7 @@ class OperatorApiTest {
         String eventId = TestGrid.uniqueEventId("op");
         Http.Response res = edge.http.post("/api/operator/events", event(eventId, 10), edge.signUp().auth());
         assertThat(res.status()).isEqualTo(401);
-        assertThat(res.header("WWW-Authenticate")).startsWith("Basic");
+        assertThat(res.header("WWW-Authenticate")).startsWith("Bearer").contains("invalid_token");
         assertThat(edge.http.get("/api/events/" + eventId).status()).isEqualTo(404);
     }
 
