@@ -194,7 +194,7 @@ class SimulatorServerTest {
                 "{\"cardNumber\":\"4242424242424241\",\"expMonth\":12,\"expYear\":2030,\"cvc\":\"123\"}");
         assertThat(luhn.status()).isEqualTo(400);
         assertThat(luhn.simulatorHeader()).isTrue();
-        assertThat(luhn.body()).isEqualTo("{\"errors\":[{\"message\":\"card number is invalid\",\"field\":\"cardNumber\"}]}");
+        assertThat(luhn.body()).isEqualTo("{\"errors\":[{\"message\":\"card number is invalid\",\"field\":\"cardNumber\",\"code\":\"VALIDATION\"}]}");
 
         Reply month = post("/v1/payment-methods", null,
                 "{\"cardNumber\":\"4242424242424242\",\"expMonth\":13,\"expYear\":2030,\"cvc\":\"123\"}");
