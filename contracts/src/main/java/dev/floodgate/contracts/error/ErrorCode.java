@@ -37,6 +37,11 @@ public enum ErrorCode {
     TOKEN_EXPIRED,
     /** Token malformed, wrongly signed, from an unknown issuer or of the wrong kind. */
     TOKEN_INVALID,
+    /**
+     * A place token (queue first) is not valid: expired, malformed or not one of ours. The anonymous place it stood
+     * for is gone; join again.
+     */
+    PLACE_TOKEN_INVALID,
     /** Nothing left to sell: the hold (or the join) cannot be served now; tickets may come back later. */
     SOLD_OUT,
     /** The event's queue is closed (or was never opened), so it takes no join. */

@@ -1,6 +1,7 @@
 package dev.floodgate.edge.operator;
 
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.edge.fan.SessionStore;
@@ -138,7 +139,7 @@ public final class OperatorRoutes {
             throw ApiException.conflict("the queue has not been opened yet");
         }
         if (action.equals("open") && before.status() == QueueStatus.PAUSED) {
-            throw ApiException.conflict("the queue is paused: resume it");
+            throw ApiException.conflict("the queue is paused: resume it").withCode(ErrorCode.QUEUE_PAUSED);
         }
         JsonHttp.ok(res, QueueAdminView.of(room.move(eventId, target), room.now()));
     }
