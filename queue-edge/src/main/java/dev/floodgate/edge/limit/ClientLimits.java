@@ -42,7 +42,7 @@ public final class ClientLimits {
      * {@code trust-forwarded-for: true} trusted any peer's header, so a client could pick its own address: a
      * configuration still asking for it stops the start rather than silently limiting every fan as the proxy.
      */
-    static TrustedProxies trustedProxies(Config limits) {
+    public static TrustedProxies trustedProxies(Config limits) {
         if (limits.get("trust-forwarded-for").asBoolean().orElse(false)) {
             throw new IllegalArgumentException("limits.trust-forwarded-for is gone: list the proxies' CIDRs in "
                     + "limits.trusted-proxies instead (only they may set X-Forwarded-For)");
