@@ -94,7 +94,8 @@ public final class OrderService {
             throw ApiException.conflict("this hold is already being paid for by another order")
                     .withCode(ErrorCode.HOLD_UNAVAILABLE);
         } catch (OrderStore.SeatTaken e) {
-            throw ApiException.conflict("a seat of this hold is already in another order").withCode(ErrorCode.SEAT_TAKEN);
+            throw ApiException.conflict("a seat of this hold is already in another order")
+                    .withCode(ErrorCode.SEAT_TAKEN);
         }
     }
 

@@ -65,7 +65,8 @@ public final class HoldRoutes {
             case DONE -> JsonHttp.created(res, HoldView.of(result.hold()));
             case NOT_ENOUGH_STOCK -> throw ApiException.conflict(category.seated()
                     ? "sold out: no " + body.quantity() + " seats left together in one section"
-                    : "sold out: not enough tickets left in this category for " + body.quantity()).withCode(ErrorCode.SOLD_OUT);
+                    : "sold out: not enough tickets left in this category for " + body.quantity())
+                    .withCode(ErrorCode.SOLD_OUT);
             case SEAT_TAKEN -> throw ApiException.of(409, "not available (held or sold): "
                     + String.join(", ", result.seats()), "seats").withCode(ErrorCode.SEAT_TAKEN);
             case UNKNOWN_SEAT -> throw ApiException.of(404, "no such seat in this category: "

@@ -64,8 +64,8 @@ class TrustedProxiesTest {
 
     @Test
     void malformedEntriesAreSkippedAndNamesNeverLookedUp() {
-        assertThat(INGRESS.clientAddress("10.1.2.3", List.of("198.51.100.7, unknown, _hidden, example.com, , 999.1.1.1")))
-                .isEqualTo("198.51.100.7");
+        assertThat(INGRESS.clientAddress("10.1.2.3",
+                List.of("198.51.100.7, unknown, _hidden, example.com, , 999.1.1.1"))).isEqualTo("198.51.100.7");
         assertThat(INGRESS.clientAddress("10.1.2.3", List.of("198.51.100.7:5151"))).isEqualTo("198.51.100.7");
     }
 
