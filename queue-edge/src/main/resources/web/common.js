@@ -1,12 +1,16 @@
 // Shared by the fan page and the operator page: HTTP calls that speak Floodgate's error body, DOM building without
 // innerHTML (every text from a server goes in as text), and formatting. No framework, no build step.
 
-/** A failed call: `messages` are the `errors[].message` of the common error body (with the field when one is named). */
+/**
+ * A failed call: `messages` are the `errors[].message` of the common error body (with the field when one is named),
+ * `codes` their `errors[].code` (stable: branch on these, never on the words of a message).
+ */
 export class ApiError extends Error {
   constructor(status, messages, retryAfter) {
     super(messages.join(' '));
     this.status = status;
     this.messages = messages;
+    this.codes = [];
     this.fields = [];
     this.retryAfter = retryAfter;
   }
@@ -43,6 +47,7 @@ export async function api(url, { method = 'GET', body, auth, headers = {}, servi
       : [`${service} answered HTTP ${res.status} without an explanation.`];
     const err = new ApiError(res.status, messages, res.headers.get('Retry-After'));
     err.fields = errors ? errors.map((e) => e.field).filter(Boolean) : [];
+    err.codes = errors ? errors.map((e) => e.code).filter(Boolean) : [];
     throw err;
   }
   return data;

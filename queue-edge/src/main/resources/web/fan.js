@@ -394,7 +394,7 @@ async function bindPlace() {
     announce(announcer(), 'Your place is kept under your account.');
   } catch (err) {
     const placeGone = err instanceof ApiError && ([404, 409].includes(err.status)
-      || (err.status === 401 && /place token/.test(err.message)));
+      || err.codes.includes('PLACE_TOKEN_INVALID'));
     if (placeGone) {
       // The place ended before it was bound (its turn passed, or it left): the fan, now signed in, joins anew.
       stopQueueUpdates();

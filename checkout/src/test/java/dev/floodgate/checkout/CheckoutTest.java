@@ -1,5 +1,6 @@
 package dev.floodgate.checkout;
 
+import dev.floodgate.contracts.http.Json;
 import dev.floodgate.contracts.payment.PaymentRequest;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.engines.fixture.SharedEngines;
@@ -107,6 +108,12 @@ class CheckoutTest {
         return request.submit(body);
     }
 
+    /** The first error's machine-readable code. */
+    private static String code(HttpClientResponse res) {
+        return Json.read(res.as(String.class), com.fasterxml.jackson.databind.JsonNode.class)
+                .path("errors").path(0).path("code").asText(null);
+    }
+
     private static long count(String sql) throws Exception {
         try (Connection c = engines.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
@@ -170,8 +177,24 @@ class CheckoutTest {
         }
         try (HttpClientResponse res = placeOrder(token, "key-fan-c-0002", orderBody(holdId))) {
             assertThat(res.status().code()).isEqualTo(409);
-            assertThat(res.as(String.class)).startsWith("{\"errors\":[{\"message\":");
+            String body = res.as(String.class);
+            assertThat(body).startsWith("{\"errors\":[{\"message\":");
+            assertThat(body).contains("\"code\":\"HOLD_UNAVAILABLE\"");
         }
+    }
+
+    @Test
+    void theSameKeyForAnotherHoldIs422WithCodeIdempotencyKeyReused() throws Exception {
+        String token = issuer.admission("fan-r", EVENT);
+        try (HttpClientResponse res = placeOrder(token, "key-fan-r-0001", orderBody(newHold("fan-r", 1)))) {
+            assertThat(res.status().code()).isEqualTo(201);
+        }
+        String secondHold = newHold("fan-r", 1);
+        try (HttpClientResponse res = placeOrder(token, "key-fan-r-0001", orderBody(secondHold))) {
+            assertThat(res.status().code()).isEqualTo(422);
+            assertThat(code(res)).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+        }
+        assertThat(grid.inventory().find(EVENT, secondHold).orElseThrow().status()).isEqualTo(HoldStatus.HELD);
     }
 
     @Test
@@ -179,13 +202,16 @@ class CheckoutTest {
         String holdId = newHold("fan-d", 1);
         try (HttpClientResponse res = placeOrder(null, "key-fan-d-0001", orderBody(holdId))) {
             assertThat(res.status().code()).isEqualTo(401);
+            assertThat(code(res)).isEqualTo("UNAUTHENTICATED");
         }
         try (HttpClientResponse res = placeOrder(issuer.fan("fan-d"), "key-fan-d-0002", orderBody(holdId))) {
             assertThat(res.status().code()).isEqualTo(401);
+            assertThat(code(res)).isEqualTo("TOKEN_INVALID");
         }
         try (HttpClientResponse res = placeOrder(issuer.expiredAdmission("fan-d", EVENT), "key-fan-d-0003",
                 orderBody(holdId))) {
             assertThat(res.status().code()).isEqualTo(401);
+            assertThat(code(res)).isEqualTo("TOKEN_EXPIRED");
         }
         // A visitor's place token (queue first, not signed in) names the event too, but never orders.
         try (HttpClientResponse res = placeOrder(issuer.sign("place~fan-d", "floodgate-place", EVENT,
@@ -221,7 +247,7 @@ class CheckoutTest {
         try (HttpClientResponse res = placeOrder(issuer.admission("fan-h", EVENT), "key-fan-h-0001",
                 orderBody(holdId))) {
             assertThat(res.status().code()).isEqualTo(404);
-            assertThat(res.as(String.class)).contains("\"field\":\"holdId\"");
+            assertThat(res.as(String.class)).contains("\"field\":\"holdId\"", "\"code\":\"HOLD_NOT_FOUND\"");
         }
     }
 
@@ -232,7 +258,7 @@ class CheckoutTest {
         String badEmail = orderBody(holdId).replace("Ada@Example.com", "not-an-email");
         try (HttpClientResponse res = placeOrder(token, "key-fan-i-0001", badEmail)) {
             assertThat(res.status().code()).isEqualTo(400);
-            assertThat(res.as(String.class)).contains("\"field\":\"buyer.email\"");
+            assertThat(res.as(String.class)).contains("\"field\":\"buyer.email\"", "\"code\":\"VALIDATION\"");
         }
         try (HttpClientResponse res = placeOrder(token, "key-fan-i-0002", "{\"eventId\":")) {
             assertThat(res.status().code()).isEqualTo(400);
@@ -325,6 +351,7 @@ class CheckoutTest {
         try (HttpClientResponse res = http.get("/api/orders/" + orderId)
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-k")).request()) {
             assertThat(res.status().code()).isEqualTo(404);
+            assertThat(code(res)).isEqualTo("ORDER_NOT_FOUND");
         }
         try (HttpClientResponse res = http.get("/api/orders/not-a-uuid")
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-j")).request()) {

@@ -1,5 +1,7 @@
 package dev.floodgate.distribution;
 
+import dev.floodgate.edge.limit.ClientLimits;
+import dev.floodgate.edge.limit.TrustedProxies;
 import dev.floodgate.grid.GridSettings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -51,6 +53,20 @@ class RoleConfigTest {
         assertThat(grid.members()).containsExactly("floodgate-grid:5701");
         assertThat(config.get("server.host").asString().get()).isEqualTo("0.0.0.0");
         assertThat(config.get("db.pool.max-size").asInt().get()).isEqualTo(10);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theKubernetesEdgeTrustsOnlyTheIngressPodsWithXForwardedFor() {
+        Config config = over(REPO.resolve("ops/deploy/k8s/config/edge.yaml"), "queue-edge.yaml", Map.of());
+        TrustedProxies proxies = ClientLimits.trustedProxies(config.get("limits"));
+        assertThat(proxies.trusts("10.12.0.7")).isTrue();
+        assertThat(proxies.trusts("203.0.113.9")).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void theEdgesDefaultsTrustNoProxy() {
+        Config config = over(REPO.resolve("distribution/src/main/dist/conf/edge.yaml"), "queue-edge.yaml", Map.of());
+        assertThat(ClientLimits.trustedProxies(config.get("limits")).isEmpty()).isTrue();
     }
 
     @org.junit.jupiter.api.Test

@@ -335,15 +335,15 @@ public class FullDropSimulation extends Simulation {
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(THINK_MIN_MILLIS, max + 1L));
     }
 
-    /** A join's answer: its status (201/200), sold out (409 "sold out..."), or something that left no place. */
+    /** A join's answer: its status (201/200), sold out (409, code SOLD_OUT), or something that left no place. */
     private static Session readJoin(Session s) {
         int code = s.contains("code") ? s.getInt("code") : 0;
         if (code == 200 || code == 201) {
             return readStatus(s);
         }
-        String message = s.contains("body") ? parse(s.getString("body")).path("errors").path(0).path("message").asText("") : "";
+        String error = s.contains("body") ? parse(s.getString("body")).path("errors").path(0).path("code").asText("") : "";
         s = s.remove("body");
-        if (code == 409 && message.startsWith("sold out")) {
+        if (code == 409 && error.equals("SOLD_OUT")) {
             SOLD_OUT_AT_JOIN.increment();
             return s.set("state", "SOLD_OUT").set("soldOutAtJoin", true);
         }

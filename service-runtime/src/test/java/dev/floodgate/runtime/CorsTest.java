@@ -106,7 +106,7 @@ class CorsTest {
         try (HttpClientResponse res = client.get("/boom").header(HeaderNames.ORIGIN, PAGE).request()) {
             assertThat(res.status().code()).isEqualTo(500);
             assertThat(header(res, HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)).isEqualTo(PAGE);
-            assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"internal error\"}]}");
+            assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"internal error\",\"code\":\"INTERNAL\"}]}");
         }
     }
 

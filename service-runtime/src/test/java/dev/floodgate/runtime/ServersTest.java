@@ -76,7 +76,7 @@ class ServersTest {
         int before = accepted.get();
         try (HttpClientResponse res = post("{\"name\":")) {
             assertThat(res.status().code()).isEqualTo(400);
-            assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"malformed JSON\"}]}");
+            assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"malformed JSON\",\"code\":\"VALIDATION\"}]}");
         }
         assertThat(accepted.get()).isEqualTo(before);
     }
@@ -133,7 +133,7 @@ class ServersTest {
     void anUnexpectedFailureIsA500WithoutInternals() {
         try (HttpClientResponse res = client.get("/boom").request()) {
             assertThat(res.status().code()).isEqualTo(500);
-            assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"internal error\"}]}");
+            assertThat(res.as(String.class)).isEqualTo("{\"errors\":[{\"message\":\"internal error\",\"code\":\"INTERNAL\"}]}");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.floodgate.checkout.admission;
 
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import io.helidon.http.HeaderNames;
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
@@ -101,7 +102,7 @@ public final class TokenVerifier {
                     return hit;
                 }
                 verified.remove(key);
-                throw ApiException.unauthorized("token expired or not yet valid");
+                throw ApiException.unauthorized("token expired or not yet valid").withCode(ErrorCode.TOKEN_EXPIRED);
             }
         }
         Jwt jwt = verifyFully(token, audiences);
@@ -136,7 +137,7 @@ public final class TokenVerifier {
                             false));
             // Every token we accept must expire; the validators check exp, nbf and iat when present.
             if (jwt.expirationTime().isEmpty() || !jwt.validate(validators).isValid()) {
-                throw ApiException.unauthorized("token expired or not yet valid");
+                throw ApiException.unauthorized("token expired or not yet valid").withCode(ErrorCode.TOKEN_EXPIRED);
             }
             if (!jwt.issuer().map(ISSUER::equals).orElse(false)) {
                 throw ApiException.unauthorized("token from an unknown issuer");
@@ -147,16 +148,16 @@ public final class TokenVerifier {
             }
             return jwt;
         } catch (ApiException e) {
-            throw e;
+            throw e.code() == ErrorCode.TOKEN_EXPIRED ? e : e.withCode(ErrorCode.TOKEN_INVALID);
         } catch (RuntimeException e) {
             // Fail closed: a token we cannot fully check is no token.
-            throw ApiException.unauthorized("token is not valid");
+            throw ApiException.unauthorized("token is not valid").withCode(ErrorCode.TOKEN_INVALID);
         }
     }
 
     private static String subject(Jwt jwt) {
         return jwt.subject().filter(s -> !s.isBlank() && s.length() <= 64)
-                .orElseThrow(() -> ApiException.unauthorized("token has no subject"));
+                .orElseThrow(() -> ApiException.unauthorized("token has no subject").withCode(ErrorCode.TOKEN_INVALID));
     }
 
     private static String bearer(ServerRequest req) {

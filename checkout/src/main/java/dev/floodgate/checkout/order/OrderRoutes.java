@@ -3,6 +3,7 @@ package dev.floodgate.checkout.order;
 import dev.floodgate.checkout.admission.Caller;
 import dev.floodgate.checkout.admission.TokenVerifier;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
 import io.helidon.http.HeaderName;
@@ -46,14 +47,14 @@ public final class OrderRoutes {
             Caller caller = tokens.fan(req);
             var id = Ids.uuid(req.path().pathParameters().get("orderId"), "orderId");
             Order order = store.find(id).filter(o -> o.fanId().equals(caller.fanId()))
-                    .orElseThrow(() -> ApiException.notFound("no such order"));
+                    .orElseThrow(() -> ApiException.notFound("no such order").withCode(ErrorCode.ORDER_NOT_FOUND));
             JsonHttp.ok(res, store.view(order));
         });
         routing.get("/api/orders/{orderId}/tickets", (req, res) -> {
             Caller caller = tokens.fan(req);
             var id = Ids.uuid(req.path().pathParameters().get("orderId"), "orderId");
             Order order = store.find(id).filter(o -> o.fanId().equals(caller.fanId()))
-                    .orElseThrow(() -> ApiException.notFound("no such order"));
+                    .orElseThrow(() -> ApiException.notFound("no such order").withCode(ErrorCode.ORDER_NOT_FOUND));
             JsonHttp.ok(res, Map.of("orderId", order.id().toString(), "status", order.status(),
                     "tickets", store.view(order).tickets()));
         });

@@ -2,6 +2,7 @@ package dev.floodgate.checkout.order;
 
 import dev.floodgate.checkout.admission.Caller;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.order.OrderStatus;
 import dev.floodgate.contracts.payment.PaymentRequest;
 import dev.floodgate.grid.catalog.Catalog;
@@ -51,7 +52,8 @@ public final class OrderService {
         var earlier = store.findByKey(caller.fanId(), idempotencyKey);
         if (earlier.isPresent()) {
             if (!earlier.get().holdId().equals(request.holdId())) {
-                throw ApiException.of(422, "this idempotency key was used for another order", "Idempotency-Key");
+                throw ApiException.of(422, "this idempotency key was used for another order", "Idempotency-Key")
+                        .withCode(ErrorCode.IDEMPOTENCY_KEY_REUSED);
             }
             return new Placed(earlier.get(), false);
         }
@@ -63,10 +65,12 @@ public final class OrderService {
                 orderId.toString(), holdExtension);
         switch (reserved.outcome()) {
             case DONE -> { }
-            case NOT_FOUND, NOT_YOURS -> throw ApiException.of(404, "hold not found or expired", "holdId");
+            case NOT_FOUND, NOT_YOURS -> throw ApiException.of(404, "hold not found or expired", "holdId")
+                    .withCode(ErrorCode.HOLD_NOT_FOUND);
             case WRONG_STATE -> throw reserved.hold() != null && reserved.hold().status() == HoldStatus.SOLD
-                    ? ApiException.conflict("this hold is already sold")
-                    : ApiException.conflict("this hold is already being paid for by another order");
+                    ? ApiException.conflict("this hold is already sold").withCode(ErrorCode.HOLD_UNAVAILABLE)
+                    : ApiException.conflict("this hold is already being paid for by another order")
+                            .withCode(ErrorCode.HOLD_UNAVAILABLE);
             case NOT_ENOUGH_STOCK, LIMIT_REACHED ->
                     throw new IllegalStateException("stock outcome on a checkout transition");
         }
@@ -87,9 +91,11 @@ public final class OrderService {
             afterCommit.run();
             return new Placed(stored, stored.id().equals(orderId));
         } catch (OrderStore.HoldTaken e) {
-            throw ApiException.conflict("this hold is already being paid for by another order");
+            throw ApiException.conflict("this hold is already being paid for by another order")
+                    .withCode(ErrorCode.HOLD_UNAVAILABLE);
         } catch (OrderStore.SeatTaken e) {
-            throw ApiException.conflict("a seat of this hold is already in another order");
+            throw ApiException.conflict("a seat of this hold is already in another order")
+                    .withCode(ErrorCode.SEAT_TAKEN);
         }
     }
 

@@ -3,7 +3,8 @@ package dev.floodgate.contracts.error;
 import java.util.List;
 
 /**
- * A request that cannot be served, with the HTTP status and the errors to report. Thrown anywhere in request
+ * A request that cannot be served, with the HTTP status and the errors to report, each with its {@link ErrorCode}
+ * (the status's default unless {@link #withCode} names a specific one). Thrown anywhere in request
  * handling (including record constructors that validate input); the error handler turns it into the common body.
  */
 public class ApiException extends RuntimeException {
@@ -21,7 +22,9 @@ public class ApiException extends RuntimeException {
             throw new IllegalArgumentException("not an error status: " + status);
         }
         this.status = status;
-        this.errors = List.copyOf(errors);
+        // Whatever was thrown without a code carries its status's default: apps can always branch on a code.
+        ErrorCode byStatus = ErrorCode.forStatus(status);
+        this.errors = errors.stream().map(e -> e.code() == null ? e.withCode(byStatus) : e).toList();
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -60,6 +63,19 @@ public class ApiException extends RuntimeException {
 
     public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
         return new ApiException(429, List.of(ApiError.of(message)), retryAfterSeconds);
+    }
+
+    /**
+     * The same error with a specific code on every entry: {@code throw ApiException.conflict("...").withCode(SOLD_OUT)}
+     * keeps the status, message, field and Retry-After.
+     */
+    public ApiException withCode(ErrorCode code) {
+        return new ApiException(status, errors.stream().map(e -> e.withCode(code)).toList(), retryAfterSeconds);
+    }
+
+    /** The code of the first error: what an app branches on. */
+    public ErrorCode code() {
+        return errors.isEmpty() ? ErrorCode.forStatus(status) : errors.getFirst().code();
     }
 
     public int status() {

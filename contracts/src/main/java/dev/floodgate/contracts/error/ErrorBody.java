@@ -2,7 +2,10 @@ package dev.floodgate.contracts.error;
 
 import java.util.List;
 
-/** The body of every error response in every Floodgate service: {@code {"errors":[{"message":"...","field":"..."}]}}. */
+/**
+ * The body of every error response in every Floodgate service:
+ * {@code {"errors":[{"message":"...","field":"...","code":"..."}]}}.
+ */
 public record ErrorBody(List<ApiError> errors) {
     public ErrorBody {
         errors = List.copyOf(errors);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.floodgate.contracts.error.ApiError;
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.error.ErrorBody;
+import dev.floodgate.contracts.error.ErrorCode;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -176,7 +177,8 @@ public final class JsonHttp {
         DirectHandler handler = (request, eventType, defaultStatus, headers, message) -> {
             int code = defaultStatus.code();
             String text = code == 413 ? "request too large" : code < 500 ? "bad request" : "internal error";
-            byte[] entity = Json.write(new ErrorBody(List.of(ApiError.of(text))));
+            ErrorCode errorCode = code >= 400 && code < 600 ? ErrorCode.forStatus(code) : ErrorCode.INTERNAL;
+            byte[] entity = Json.write(new ErrorBody(List.of(ApiError.of(text).withCode(errorCode))));
             return DirectHandler.TransportResponse.builder()
                     .status(defaultStatus)
                     .headers(headers)

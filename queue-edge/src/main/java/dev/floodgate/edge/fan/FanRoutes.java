@@ -1,6 +1,7 @@
 package dev.floodgate.edge.fan;
 
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.edge.limit.ClientLimits;
 import dev.floodgate.edge.token.IssuedToken;
@@ -47,7 +48,8 @@ public final class FanRoutes {
     private void signUp(ServerRequest req, ServerResponse res) {
         SignUp body = JsonHttp.read(req, SignUp.class, MAX_BODY_BYTES);
         Fan fan = fans.create(body.email(), passwords.hash(body.password()), body.displayName())
-                .orElseThrow(() -> ApiException.of(409, "an account with this email exists", "email"));
+                .orElseThrow(() -> ApiException.of(409, "an account with this email exists", "email")
+                        .withCode(ErrorCode.EMAIL_TAKEN));
         JsonHttp.created(res, session(fan.fanId(), sessions.start(fan.fanId())));
     }
 

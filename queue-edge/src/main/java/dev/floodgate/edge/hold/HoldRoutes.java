@@ -1,6 +1,7 @@
 package dev.floodgate.edge.hold;
 
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.edge.token.TokenGuard;
@@ -72,16 +73,18 @@ public final class HoldRoutes {
             }
             case NOT_ENOUGH_STOCK -> throw ApiException.conflict(category.seated()
                     ? "sold out: no " + body.quantity() + " seats left together in one section"
-                    : "sold out: not enough tickets left in this category for " + body.quantity());
+                    : "sold out: not enough tickets left in this category for " + body.quantity())
+                    .withCode(ErrorCode.SOLD_OUT);
             case SEAT_TAKEN -> throw ApiException.of(409, "not available (held or sold): "
-                    + String.join(", ", result.seats()), "seats");
+                    + String.join(", ", result.seats()), "seats").withCode(ErrorCode.SEAT_TAKEN);
             case UNKNOWN_SEAT -> throw ApiException.of(404, "no such seat in this category: "
                     + String.join(", ", result.seats()), "seats");
             case NOT_FOUND -> throw ApiException.notFound("this category has no stock on sale");
             case NOT_YOURS, WRONG_STATE -> throw ApiException.conflict(
                     "this request id was already used for a different hold");
             case LIMIT_REACHED -> throw ApiException.conflict(
-                    "at most " + event.maxPerFan() + " tickets per fan in this event, holds in progress included");
+                    "at most " + event.maxPerFan() + " tickets per fan in this event, holds in progress included")
+                    .withCode(ErrorCode.PER_FAN_LIMIT);
         }
     }
 
@@ -109,7 +112,8 @@ public final class HoldRoutes {
         switch (result.outcome()) {
             case DONE, NOT_FOUND -> res.status(204).send();
             case NOT_YOURS -> throw notFound();
-            case WRONG_STATE -> throw ApiException.conflict("this hold is in checkout or sold and cannot be released");
+            case WRONG_STATE -> throw ApiException.conflict("this hold is in checkout or sold and cannot be released")
+                    .withCode(ErrorCode.HOLD_UNAVAILABLE);
             case NOT_ENOUGH_STOCK -> throw new IllegalStateException("release answered NOT_ENOUGH_STOCK");
         }
     }
@@ -123,6 +127,6 @@ public final class HoldRoutes {
     }
 
     private static ApiException notFound() {
-        return ApiException.notFound("no such hold");
+        return ApiException.notFound("no such hold").withCode(ErrorCode.HOLD_NOT_FOUND);
     }
 }

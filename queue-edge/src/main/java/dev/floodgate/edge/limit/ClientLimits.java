@@ -5,22 +5,27 @@ import io.helidon.config.Config;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import java.net.InetSocketAddress;
+import java.util.List;
+
 /**
  * The per-client limits of the fan-facing queue calls (config {@code limits.*}): per client address before any token
  * is checked (a flood of forged tokens must not buy a signature check each), then per fan for joins and for status
- * reads (polls and stream openings). Over the limit: 429 with {@code Retry-After} and the error body.
+ * reads (polls and stream openings). Over the limit: 429 with {@code Retry-After} and the error body (code
+ * {@code RATE_LIMITED}). The client's address is the socket peer, or behind {@code limits.trusted-proxies} the one
+ * they report in {@code X-Forwarded-For} (see {@link TrustedProxies}).
  */
 public final class ClientLimits {
     private final RateLimiter perAddress;
     private final RateLimiter joins;
     private final RateLimiter statuses;
-    private final boolean trustForwardedFor;
+    private final TrustedProxies proxies;
 
-    public ClientLimits(RateLimiter perAddress, RateLimiter joins, RateLimiter statuses, boolean trustForwardedFor) {
+    public ClientLimits(RateLimiter perAddress, RateLimiter joins, RateLimiter statuses, TrustedProxies proxies) {
         this.perAddress = perAddress;
         this.joins = joins;
         this.statuses = statuses;
-        this.trustForwardedFor = trustForwardedFor;
+        this.proxies = proxies;
     }
 
     public static ClientLimits from(Config limits) {
@@ -29,7 +34,25 @@ public final class ClientLimits {
                 limiter(limits.get("per-address"), 100, 200, maxKeys),
                 limiter(limits.get("join"), 1, 5, maxKeys),
                 limiter(limits.get("status"), 2, 10, maxKeys),
-                limits.get("trust-forwarded-for").asBoolean().orElse(false));
+                trustedProxies(limits));
+    }
+
+    /**
+     * {@code trusted-proxies}: a list, or one comma-separated value (handy in an environment variable). The former
+     * {@code trust-forwarded-for: true} trusted any peer's header, so a client could pick its own address: a
+     * configuration still asking for it stops the start rather than silently limiting every fan as the proxy.
+     */
+    public static TrustedProxies trustedProxies(Config limits) {
+        if (limits.get("trust-forwarded-for").asBoolean().orElse(false)) {
+            throw new IllegalArgumentException("limits.trust-forwarded-for is gone: list the proxies' CIDRs in "
+                    + "limits.trusted-proxies instead (only they may set X-Forwarded-For)");
+        }
+        Config node = limits.get("trusted-proxies");
+        // A value wins over a list: an override (environment, system property) is a value over the file's list.
+        List<String> entries = node.hasValue()
+                ? node.asString().map(value -> List.of(value.split(","))).orElse(List.of())
+                : node.asList(String.class).orElse(List.of());
+        return TrustedProxies.of(entries.stream().map(String::trim).filter(entry -> !entry.isEmpty()).toList());
     }
 
     private static RateLimiter limiter(Config node, double perSecond, int burst, int maxKeys) {
@@ -51,12 +74,17 @@ public final class ClientLimits {
     }
 
     private String clientAddress(ServerRequest req) {
-        if (trustForwardedFor) {
-            String forwarded = req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null);
-            if (forwarded != null && !forwarded.isBlank()) {
-                int comma = forwarded.indexOf(',');
-                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-            }
+        String peer = peer(req);
+        if (proxies.isEmpty()) {
+            return peer;
+        }
+        return proxies.clientAddress(peer, req.headers().all(HeaderNames.X_FORWARDED_FOR, List::of));
+    }
+
+    /** The socket peer as an IP literal (never a host name, which would need a lookup to compare). */
+    private static String peer(ServerRequest req) {
+        if (req.remotePeer().address() instanceof InetSocketAddress socket && socket.getAddress() != null) {
+            return socket.getAddress().getHostAddress();
         }
         return req.remotePeer().host();
     }

@@ -1,6 +1,7 @@
 package dev.floodgate.edge.operator;
 
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.edge.fan.SessionStore;
@@ -165,7 +166,7 @@ public final class OperatorRoutes {
             throw ApiException.conflict("the queue has not been opened yet");
         }
         if (action.equals("open") && before.status() == QueueStatus.PAUSED) {
-            throw ApiException.conflict("the queue is paused: resume it");
+            throw ApiException.conflict("the queue is paused: resume it").withCode(ErrorCode.QUEUE_PAUSED);
         }
         QueueState after = room.move(eventId, target);
         operators.record(who, "queue." + action, "event:" + eventId, QueueControls.of(before), QueueControls.of(after));

@@ -5,6 +5,7 @@ import com.hazelcast.crdt.pncounter.PNCounter;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.grid.inventory.StockCounters;
 import dev.floodgate.grid.queue.QueueProcessors;
 import dev.floodgate.grid.queue.QueueState;
@@ -239,15 +240,15 @@ public final class WaitingRoom {
             throw ApiException.notFound("no queue for this event");
         }
         if (taken.status() == QueueStatus.CLOSED) {
-            throw ApiException.conflict("this event's queue is closed");
+            throw ApiException.conflict("this event's queue is closed").withCode(ErrorCode.QUEUE_CLOSED);
         }
         if (taken.soldOut()) {
             throw ApiException.conflict("sold out: no tickets are left for this event, so the queue takes no new "
-                    + "fans; try again later in case held tickets return");
+                    + "fans; try again later in case held tickets return").withCode(ErrorCode.SOLD_OUT);
         }
         long ticket = taken.ticket();
         if (ticket > Integer.MAX_VALUE) {
-            throw ApiException.unavailable("this queue is full");
+            throw ApiException.unavailable("this queue is full").withCode(ErrorCode.QUEUE_FULL);
         }
         Integer winner = spots.putIfAbsent(fanId, (int) ticket);
         if (winner != null) {

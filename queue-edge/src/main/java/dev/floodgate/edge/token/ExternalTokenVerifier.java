@@ -83,7 +83,7 @@ final class ExternalTokenVerifier {
         Instant now = clock.instant();
         Instant expiresAt = jwt.expirationTime().orElseThrow(() -> new TokenRejected("token has no expiry"));
         if (!now.isBefore(expiresAt.plus(config.clockSkew()))) {
-            throw new TokenRejected("token expired");
+            throw TokenRejected.ranOut();
         }
         if (jwt.notBefore().map(nbf -> now.isBefore(nbf.minus(config.clockSkew()))).orElse(false)) {
             throw new TokenRejected("token not valid yet");

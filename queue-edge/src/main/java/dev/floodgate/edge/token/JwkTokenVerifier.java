@@ -82,7 +82,7 @@ public final class JwkTokenVerifier implements TokenVerifier {
         }
         Instant expiresAt = jwt.expirationTime().orElseThrow(() -> new TokenRejected("token has no expiry"));
         if (!clock.instant().isBefore(expiresAt)) {
-            throw new TokenRejected("token expired");
+            throw TokenRejected.ranOut();
         }
         String subject = jwt.subject().filter(s -> !s.isBlank())
                 .orElseThrow(() -> new TokenRejected("token has no subject"));

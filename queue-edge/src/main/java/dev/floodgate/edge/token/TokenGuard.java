@@ -1,6 +1,7 @@
 package dev.floodgate.edge.token;
 
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -57,7 +58,7 @@ public final class TokenGuard {
         try {
             return new QueueCaller(verifier.verify(token, Audiences.FAN).subject(), false);
         } catch (TokenRejected e) {
-            throw ApiException.unauthorized("token rejected: " + e.getMessage());
+            throw rejected("token rejected: ", e);
         }
     }
 
@@ -97,7 +98,10 @@ public final class TokenGuard {
         try {
             verified = verifier.verify(token, audience);
         } catch (TokenRejected e) {
-            throw ApiException.unauthorized(kind + " token rejected: " + e.getMessage());
+            throw Audiences.PLACE.equals(audience)
+                    ? ApiException.unauthorized(kind + " token rejected: " + e.getMessage())
+                            .withCode(ErrorCode.PLACE_TOKEN_INVALID)
+                    : rejected(kind + " token rejected: ", e);
         }
         if (!eventId.equals(verified.claim(Audiences.EVENT_CLAIM).orElse(null))) {
             throw ApiException.forbidden("this " + kind + " token is for another event");
@@ -109,8 +113,14 @@ public final class TokenGuard {
         try {
             return verifier.verify(bearer(req), audience);
         } catch (TokenRejected e) {
-            throw ApiException.unauthorized("token rejected: " + e.getMessage());
+            throw rejected("token rejected: ", e);
         }
+    }
+
+    /** 401 with TOKEN_EXPIRED (renew it) or TOKEN_INVALID (sign in, or ask for a new one). */
+    private static ApiException rejected(String prefix, TokenRejected e) {
+        return ApiException.unauthorized(prefix + e.getMessage())
+                .withCode(e.expired() ? ErrorCode.TOKEN_EXPIRED : ErrorCode.TOKEN_INVALID);
     }
 
     private static String bearer(ServerRequest req) {

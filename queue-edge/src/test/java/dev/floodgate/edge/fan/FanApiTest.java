@@ -97,6 +97,7 @@ class FanApiTest {
         Http.Response res = signUp(email.toUpperCase(), "another good password");
         assertThat(res.status()).isEqualTo(409);
         assertThat(res.errorField()).isEqualTo("email");
+        assertThat(res.errorCode()).isEqualTo("EMAIL_TAKEN");
     }
 
     @Test
@@ -150,6 +151,7 @@ class FanApiTest {
         Http.Response res = edge.http.post("/api/fans", "{\"email\": ", null);
         assertThat(res.status()).isEqualTo(400);
         assertThat(res.error()).isEqualTo("malformed JSON");
+        assertThat(res.errorCode()).isEqualTo("VALIDATION");
     }
 
     @Test
@@ -157,5 +159,6 @@ class FanApiTest {
         Http.Response res = signUp(newEmail(), "x".repeat(5000));
         assertThat(res.status()).isEqualTo(413);
         assertThat(res.error()).startsWith("request body too large");
+        assertThat(res.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
     }
 }

@@ -99,8 +99,12 @@ class HoldApiTest {
 
     @Test
     void withoutAnAdmissionTokenTheAnswerIs401() {
-        assertThat(hold(null, request("floor", 1, "req-1")).status()).isEqualTo(401);
-        assertThat(hold(fan.token(), request("floor", 1, "req-1")).status()).isEqualTo(401);
+        Http.Response none = hold(null, request("floor", 1, "req-1"));
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.errorCode()).isEqualTo("UNAUTHENTICATED");
+        Http.Response fanToken = hold(fan.token(), request("floor", 1, "req-1"));
+        assertThat(fanToken.status()).isEqualTo(401);
+        assertThat(fanToken.errorCode()).isEqualTo("TOKEN_INVALID");
         assertThat(available()).isEqualTo(5);
     }
 
@@ -113,13 +117,16 @@ class HoldApiTest {
         Http.Response res = hold(otherAdmission, request("floor", 1, "req-1"));
         assertThat(res.status()).isEqualTo(403);
         assertThat(res.error()).isEqualTo("this admission token is for another event");
+        assertThat(res.errorCode()).isEqualTo("FORBIDDEN");
     }
 
     @Test
     void anExpiredAdmissionIs401AndTheStatusSaysExpired() {
         // The window runs from the end of the admission's time bucket (window / 29): at most ~21 s more.
         edge.clock.advance(Duration.ofMinutes(10).plusSeconds(21));
-        assertThat(hold(admission, request("floor", 1, "req-1")).status()).isEqualTo(401);
+        Http.Response res = hold(admission, request("floor", 1, "req-1"));
+        assertThat(res.status()).isEqualTo(401);
+        assertThat(res.errorCode()).isEqualTo("TOKEN_EXPIRED");
         JsonNode status = edge.http.get("/api/events/" + eventId + "/queue", fan.auth()).json();
         assertThat(status.get("state").asText()).isEqualTo("ADMISSION_EXPIRED");
         assertThat(status.get("admissionToken").isNull()).isTrue();
@@ -130,6 +137,7 @@ class HoldApiTest {
         Http.Response res = hold(admission, request("floor", 5, "req-1"));
         assertThat(res.status()).isEqualTo(400);
         assertThat(res.errorField()).isEqualTo("quantity");
+        assertThat(res.errorCode()).isEqualTo("VALIDATION");
         assertThat(hold(admission, request("floor", 0, "req-2")).errorField()).isEqualTo("quantity");
     }
 
@@ -142,6 +150,7 @@ class HoldApiTest {
         Http.Response res = hold(otherFan, request("floor", 2, "req-2"));
         assertThat(res.status()).isEqualTo(409);
         assertThat(res.error()).startsWith("sold out");
+        assertThat(res.errorCode()).isEqualTo("SOLD_OUT");
         assertThat(available()).isEqualTo(1);
     }
 
@@ -151,6 +160,7 @@ class HoldApiTest {
         Http.Response res = hold(admission, request("floor", 2, "req-2"));
         assertThat(res.status()).isEqualTo(409);
         assertThat(res.error()).startsWith("at most 4 tickets per fan");
+        assertThat(res.errorCode()).isEqualTo("PER_FAN_LIMIT");
         assertThat(available()).isEqualTo(2);
     }
 
@@ -159,6 +169,7 @@ class HoldApiTest {
         Http.Response res = hold(admission, request("nowhere", 1, "req-1"));
         assertThat(res.status()).isEqualTo(404);
         assertThat(res.errorField()).isEqualTo("categoryId");
+        assertThat(res.errorCode()).isEqualTo("NOT_FOUND");
     }
 
     @Test
@@ -189,7 +200,9 @@ class HoldApiTest {
         String holdId = hold(admission, request("floor", 2, "req-1")).json().get("holdId").asText();
         String path = "/api/events/" + eventId + "/holds/" + holdId;
         RunningEdge.SignedUp stranger = edge.signUp();
-        assertThat(edge.http.get(path, stranger.auth()).status()).isEqualTo(404);
+        Http.Response read = edge.http.get(path, stranger.auth());
+        assertThat(read.status()).isEqualTo(404);
+        assertThat(read.errorCode()).isEqualTo("HOLD_NOT_FOUND");
         assertThat(edge.http.delete(path, stranger.auth()).status()).isEqualTo(404);
         assertThat(available()).isEqualTo(3);
         assertThat(edge.http.get("/api/events/" + eventId + "/holds/not-a-hold-id", fan.auth()).status())

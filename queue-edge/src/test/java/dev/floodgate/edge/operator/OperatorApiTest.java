@@ -125,7 +125,9 @@ class OperatorApiTest {
                 .isEqualTo("OPEN");
         assertThat(edge.http.post(base + "pause", null, edge.operatorAuth()).json().get("status").asText())
                 .isEqualTo("PAUSED");
-        assertThat(edge.http.post(base + "open", null, edge.operatorAuth()).status()).isEqualTo(409);
+        Http.Response openWhilePaused = edge.http.post(base + "open", null, edge.operatorAuth());
+        assertThat(openWhilePaused.status()).isEqualTo(409);
+        assertThat(openWhilePaused.errorCode()).isEqualTo("QUEUE_PAUSED");
         assertThat(edge.http.post(base + "resume", null, edge.operatorAuth()).json().get("status").asText())
                 .isEqualTo("OPEN");
         assertThat(edge.http.post(base + "close", null, edge.operatorAuth()).json().get("status").asText())

@@ -303,10 +303,14 @@ class PlaceTest {
         RunningEdge.SignedUp fan = a.signUp();
         Http.Response fanTokenAsPlace = bind(a, eventId, fan, fan.token());
         assertThat(fanTokenAsPlace.status()).isEqualTo(401);
-        assertThat(bind(a, eventId, fan, forged).status()).isEqualTo(401);
+        assertThat(fanTokenAsPlace.errorCode()).isEqualTo("PLACE_TOKEN_INVALID");
+        Http.Response forgedBind = bind(a, eventId, fan, forged);
+        assertThat(forgedBind.status()).isEqualTo(401);
+        assertThat(forgedBind.errorCode()).as("the fan page starts over on this code").isEqualTo("PLACE_TOKEN_INVALID");
         Http.Response noAccount = a.http.post(queue(eventId) + "/bind", Map.of("placeToken", placeToken),
                 Http.bearer(placeToken));
         assertThat(noAccount.status()).as("binding needs a fan token, not the place's own").isEqualTo(401);
+        assertThat(noAccount.errorCode()).isEqualTo("TOKEN_INVALID");
         Http.Response empty = a.http.post(queue(eventId) + "/bind", Map.of("placeToken", ""), fan.auth());
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.errorField()).isEqualTo("placeToken");

@@ -93,6 +93,46 @@ class QueueApiTest {
     }
 
     @Test
+    void joiningAClosedQueueIs409WithCodeQueueClosed() {
+        String eventId = TestGrid.uniqueEventId("q");
+        edge.createEvent(eventId, 10, 2, 60, 1);
+        edge.queueAction(eventId, "open");
+        edge.queueAction(eventId, "close");
+
+        Http.Response res = join(eventId, edge.signUp());
+
+        assertThat(res.status()).isEqualTo(409);
+        assertThat(res.errorCode()).isEqualTo("QUEUE_CLOSED");
+    }
+
+    @Test
+    void joiningWhenEveryTicketIsTakenIs409WithCodeSoldOut() {
+        String eventId = TestGrid.uniqueEventId("q");
+        edge.createEvent(eventId, 1, 1, 1_000_000, 10_000);
+        edge.queueAction(eventId, "open");
+        String admission = edge.admissionToken(edge.signUp(), eventId);
+        assertThat(edge.http.post("/api/events/" + eventId + "/holds",
+                java.util.Map.of("categoryId", "floor", "quantity", 1, "requestId", "r-1"), Http.bearer(admission))
+                .status()).isEqualTo(201);
+
+        Http.Response res = join(eventId, edge.signUp());
+
+        assertThat(res.status()).isEqualTo(409);
+        assertThat(res.errorCode()).isEqualTo("SOLD_OUT");
+    }
+
+    @Test
+    void aBadFanTokenIs401WithCodeTokenInvalid() {
+        String eventId = TestGrid.uniqueEventId("q");
+        edge.createEvent(eventId, 10, 2, 60, 1);
+
+        Http.Response res = edge.http.get("/api/events/" + eventId + "/queue", "Bearer nonsense");
+
+        assertThat(res.status()).isEqualTo(401);
+        assertThat(res.errorCode()).isEqualTo("TOKEN_INVALID");
+    }
+
+    @Test
     void anAdmissionTokenCannotBeUsedAsAFanToken() {
         String eventId = TestGrid.uniqueEventId("q");
         edge.createEvent(eventId, 10, 2, 1_000_000, 10_000);

@@ -155,6 +155,7 @@ class SeatApiTest {
         Http.Response res = hold(otherAdmission, seats("r-1", "B-AA-4", "B-AA-7"));
         assertThat(res.status()).isEqualTo(409);
         assertThat(res.errorField()).isEqualTo("seats");
+        assertThat(res.errorCode()).isEqualTo("SEAT_TAKEN");
         assertThat(res.error()).contains("B-AA-7").doesNotContain("B-AA-4");
         assertThat(state("B-AA-4")).isEqualTo("A");
         assertThat(stalls().get("held").asInt()).isEqualTo(1);

@@ -44,6 +44,11 @@ public final class Http {
         public String errorField() {
             return json().path("errors").path(0).path("field").asText(null);
         }
+
+        /** The first error's machine-readable code (ErrorCode). */
+        public String errorCode() {
+            return json().path("errors").path(0).path("code").asText(null);
+        }
     }
 
     public static String bearer(String token) {

@@ -121,6 +121,7 @@ class KeyRotationTest {
         assertThat(limited.status()).isEqualTo(429);
         assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
         assertThat(limited.error()).contains("too many status requests");
+        assertThat(limited.errorCode()).isEqualTo("RATE_LIMITED");
         JsonNode other = a.http.get(path, a.signUp().auth()).json();
         assertThat(other.path("errors").path(0).path("message").asText()).doesNotContain("too many");
     }

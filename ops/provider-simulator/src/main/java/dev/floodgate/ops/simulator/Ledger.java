@@ -3,6 +3,7 @@ package dev.floodgate.ops.simulator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.ops.simulator.Api.Charge;
 import dev.floodgate.ops.simulator.Api.ChargeRequest;
 import dev.floodgate.ops.simulator.Api.PaymentMethod;
@@ -167,7 +168,7 @@ public final class Ledger implements AutoCloseable {
         if (earlier != null) {
             if (!earlier.request().equals(request)) {
                 throw ApiException.of(409, "this Idempotency-Key was used with a different request",
-                        "Idempotency-Key");
+                        "Idempotency-Key").withCode(ErrorCode.IDEMPOTENCY_KEY_REUSED);
             }
             return new Outcome(view(earlier), true);
         }
@@ -195,7 +196,7 @@ public final class Ledger implements AutoCloseable {
         if (earlier != null) {
             if (!earlier.request().equals(request)) {
                 throw ApiException.of(409, "this Idempotency-Key was used with a different request",
-                        "Idempotency-Key");
+                        "Idempotency-Key").withCode(ErrorCode.IDEMPOTENCY_KEY_REUSED);
             }
             return new RefundOutcome(earlier.refund(), true);
         }

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -188,13 +192,53 @@ class SimulatorServerTest {
         assertThat(token.declineCode()).isEqualTo("card_declined");
     }
 
+    /** Every integer field of the simulator's bodies; {@code @} stands for the value, null where it means "absent". */
+    static Stream<Arguments> integerFieldsGivenSomethingElse() {
+        List<String[]> targets = List.of(
+                new String[] {"/v1/payment-methods",
+                        "{\"cardNumber\":\"4242424242424242\",\"expMonth\":@,\"expYear\":2030,\"cvc\":\"123\"}",
+                        "expMonth", "int"},
+                new String[] {"/v1/payment-methods",
+                        "{\"cardNumber\":\"4242424242424242\",\"expMonth\":12,\"expYear\":@,\"cvc\":\"123\"}",
+                        "expYear", "int"},
+                new String[] {"/v1/charges", "{\"amountMinor\":@,\"currency\":\"EUR\",\"paymentMethodId\":"
+                        + "\"pm_card_visa\",\"reference\":\"r\"}", "amountMinor", "long"},
+                new String[] {"/v1/refunds", "{\"chargeId\":\"ch_0123456789abcdef\",\"amountMinor\":@}",
+                        "amountMinor", "long"},
+                new String[] {"/v1/simulator/faults", "{\"failBeforeCharge\":@}", "failBeforeCharge", "int"},
+                new String[] {"/v1/simulator/chaos", "{\"burstLength\":@}", "burstLength", "int"});
+        List<Arguments> cases = new ArrayList<>();
+        for (String[] t : targets) {
+            String overflow = t[3].equals("int") ? "9999999999" : "99999999999999999999";
+            for (String value : List.of("\"1\"", "1.5", "1.0", "1e2", "true", overflow)) {
+                cases.add(Arguments.of(t[0], t[1], t[2], value));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {2} = {3}")
+    @MethodSource("integerFieldsGivenSomethingElse")
+    void anIntegerFieldTakesOnlyAJsonIntegerAndARefusalChangesNothing(String path, String body, String field,
+                                                                      String value) {
+        String before = get("/v1/simulator/charges").body() + get("/v1/simulator/refunds").body()
+                + get("/v1/simulator/faults").body() + get("/v1/simulator/chaos").body();
+
+        Reply refused = post(path, "strict-key", body.replace("@", value));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"field\":\"" + field + "\"", "\"code\":\"VALIDATION\"");
+        assertThat(get("/v1/simulator/charges").body() + get("/v1/simulator/refunds").body()
+                + get("/v1/simulator/faults").body() + get("/v1/simulator/chaos").body()).isEqualTo(before);
+    }
+
     @Test
     void badInputIsA400WithTheErrorBody() {
         Reply luhn = post("/v1/payment-methods", null,
                 "{\"cardNumber\":\"4242424242424241\",\"expMonth\":12,\"expYear\":2030,\"cvc\":\"123\"}");
         assertThat(luhn.status()).isEqualTo(400);
         assertThat(luhn.simulatorHeader()).isTrue();
-        assertThat(luhn.body()).isEqualTo("{\"errors\":[{\"message\":\"card number is invalid\",\"field\":\"cardNumber\"}]}");
+        assertThat(luhn.body()).isEqualTo("{\"errors\":[{\"message\":\"card number is invalid\",\"field\":\"cardNumber\",\"code\":\"VALIDATION\"}]}");
 
         Reply month = post("/v1/payment-methods", null,
                 "{\"cardNumber\":\"4242424242424242\",\"expMonth\":13,\"expYear\":2030,\"cvc\":\"123\"}");
