@@ -1,7 +1,7 @@
 package dev.floodgate.distribution;
 
 import dev.floodgate.edge.limit.ClientLimits;
-import dev.floodgate.edge.limit.TrustedProxies;
+import dev.floodgate.runtime.http.TrustedProxies;
 import dev.floodgate.grid.GridSettings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;

@@ -1,5 +1,6 @@
 package dev.floodgate.edge.limit;
 
+import dev.floodgate.runtime.http.TrustedProxies;
 import dev.floodgate.contracts.error.ApiException;
 import io.helidon.config.Config;
 import io.helidon.http.HeaderNames;
@@ -47,12 +48,7 @@ public final class ClientLimits {
             throw new IllegalArgumentException("limits.trust-forwarded-for is gone: list the proxies' CIDRs in "
                     + "limits.trusted-proxies instead (only they may set X-Forwarded-For)");
         }
-        Config node = limits.get("trusted-proxies");
-        // A value wins over a list: an override (environment, system property) is a value over the file's list.
-        List<String> entries = node.hasValue()
-                ? node.asString().map(value -> List.of(value.split(","))).orElse(List.of())
-                : node.asList(String.class).orElse(List.of());
-        return TrustedProxies.of(entries.stream().map(String::trim).filter(entry -> !entry.isEmpty()).toList());
+        return TrustedProxies.from(limits.get("trusted-proxies"));
     }
 
     private static RateLimiter limiter(Config node, double perSecond, int burst, int maxKeys) {
@@ -74,19 +70,7 @@ public final class ClientLimits {
     }
 
     private String clientAddress(ServerRequest req) {
-        String peer = peer(req);
-        if (proxies.isEmpty()) {
-            return peer;
-        }
-        return proxies.clientAddress(peer, req.headers().all(HeaderNames.X_FORWARDED_FOR, List::of));
-    }
-
-    /** The socket peer as an IP literal (never a host name, which would need a lookup to compare). */
-    private static String peer(ServerRequest req) {
-        if (req.remotePeer().address() instanceof InetSocketAddress socket && socket.getAddress() != null) {
-            return socket.getAddress().getHostAddress();
-        }
-        return req.remotePeer().host();
+        return proxies.clientOf(req);
     }
 
     private static void check(RateLimiter limiter, String key, String message) {

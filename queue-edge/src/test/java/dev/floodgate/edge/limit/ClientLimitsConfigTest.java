@@ -1,5 +1,6 @@
 package dev.floodgate.edge.limit;
 
+import dev.floodgate.runtime.http.TrustedProxies;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;

@@ -39,7 +39,7 @@ class OperatorSignInFloodTest {
 
     @BeforeAll
     void start(Engines engines) {
-        edge = new RunningEdge(engines, Map.of("operator.trust-forwarded-for", "true"));
+        edge = new RunningEdge(engines, Map.of("operator.trusted-proxies", "127.0.0.1"));
         for (String name : List.of("calm-one", "locked-out")) {
             Http.Response created = edge.http.post("/api/operator/accounts", Map.of("username", name,
                     "role", "viewer", "password", name + "-password"), edge.operatorAuth());

@@ -90,17 +90,10 @@ public final class OperatorAuth implements Handler {
 
     /**
      * Where a sign-in comes from, for the per-address limits: the connection's peer, or behind a trusted proxy the
-     * first {@code X-Forwarded-For} address (without it every operator behind the proxy would share one lock).
+     * client it reports (without it every operator behind the proxy would share one lock).
      */
     String address(ServerRequest req) {
-        if (access.settings().trustForwardedFor()) {
-            String forwarded = req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null);
-            if (forwarded != null && !forwarded.isBlank() && forwarded.length() <= MAX_HEADER_CHARS) {
-                int comma = forwarded.indexOf(',');
-                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-            }
-        }
-        return req.remotePeer().host();
+        return access.settings().proxies().clientOf(req);
     }
 
     /**

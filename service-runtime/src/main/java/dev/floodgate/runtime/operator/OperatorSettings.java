@@ -1,5 +1,6 @@
 package dev.floodgate.runtime.operator;
 
+import dev.floodgate.runtime.http.TrustedProxies;
 import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
@@ -20,13 +21,14 @@ import java.time.Duration;
  * @param accountFailures wrong passwords for one account within {@code failureWindow} before it is locked
  * @param addressFailures wrong passwords from one address within {@code failureWindow} before it is locked
  * @param lockout         how long a lock lasts
- * @param trustForwardedFor count sign-in attempts per the first {@code X-Forwarded-For} address (only behind a proxy
- *                        that sets it; else a client could pick its own address and dodge the per-address limit)
+ * @param proxies         the proxies ({@code operator.trusted-proxies}, CIDRs) whose {@code X-Forwarded-For} names
+ *                        the operator's address for the sign-in limits (the right-most untrusted entry: what a client
+ *                        writes there itself counts for nothing); none: the socket peer
  */
 public record OperatorSettings(String bootstrapUsername, String bootstrapPassword, Duration sessionTtl,
                                Duration sessionIdle, Duration cacheTtl, int cacheEntries, int hashPermits,
                                Duration hashWait, int accountFailures, int addressFailures, Duration failureWindow,
-                               Duration lockout, int trackedKeys, boolean trustForwardedFor) {
+                               Duration lockout, int trackedKeys, TrustedProxies proxies) {
     /** The public local default; a service started with it logs a warning. */
     public static final String LOCAL_PASSWORD = "local-operator-password";
     public static final int MIN_PASSWORD_CHARS = 12;
@@ -57,7 +59,15 @@ public record OperatorSettings(String bootstrapUsername, String bootstrapPasswor
                 ServiceConfig.millis(operator.get("failure-window-millis"), 5 * 60_000L),
                 ServiceConfig.millis(operator.get("lockout-millis"), 5 * 60_000L),
                 operator.get("tracked-keys").asInt().orElse(10_000),
-                operator.get("trust-forwarded-for").asBoolean().orElse(false));
+                trustedProxies(operator));
+    }
+
+    private static TrustedProxies trustedProxies(Config operator) {
+        if (operator.get("trust-forwarded-for").asBoolean().orElse(false)) {
+            throw new IllegalArgumentException("operator.trust-forwarded-for is gone: list the proxies' CIDRs in "
+                    + "operator.trusted-proxies (only they may say who the operator is)");
+        }
+        return TrustedProxies.from(operator.get("trusted-proxies"));
     }
 
     public boolean isLocalDefault() {

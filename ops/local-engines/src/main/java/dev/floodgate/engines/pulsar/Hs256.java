@@ -10,13 +10,13 @@ import java.util.Base64;
  * Pulsar's token format for a symmetric secret: a JWT signed with HMAC-SHA256, subject = the role, no expiry (what
  * {@code pulsar tokens create --secret-key} makes). Only role names of letters, digits, '-', '_' and '.'.
  */
-final class Hs256 {
+public final class Hs256 {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private Hs256() {
     }
 
-    static String token(String role, byte[] secret) {
+    public static String token(String role, byte[] secret) {
         if (!role.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("role names are letters, digits, '.', '_' and '-'");
         }

@@ -1,7 +1,7 @@
 package dev.floodgate.engines.postgres;
 
 import dev.floodgate.engines.support.ProcessSupport;
-import dev.floodgate.engines.tls.TestCertificates;
+import dev.floodgate.engines.fixture.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,9 @@
-package dev.floodgate.engines.pulsar;
+package dev.floodgate.checkout.pulsar;
 
+import dev.floodgate.engines.fixture.TestCertificates;
+import dev.floodgate.engines.pulsar.Hs256;
+import dev.floodgate.engines.pulsar.PulsarStandalone;
 import dev.floodgate.engines.support.ProcessSupport;
-import dev.floodgate.engines.tls.TestCertificates;
 import dev.floodgate.runtime.pulsar.PulsarClients;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.limit;
+package dev.floodgate.runtime.http;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.limit;
+package dev.floodgate.runtime.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -49,6 +49,37 @@ public final class TrustedProxies {
             parsed.add(Cidr.parse(cidr));
         }
         return parsed.isEmpty() ? NONE : new TrustedProxies(parsed);
+    }
+
+    /**
+     * From a config node holding a list of CIDRs, or one comma-separated value (handy in an environment variable; a
+     * value wins over a list, as an override over the file's list). Missing: {@link #none()}.
+     */
+    public static TrustedProxies from(io.helidon.config.Config node) {
+        List<String> entries = node.hasValue()
+                ? node.asString().map(value -> List.of(value.split(","))).orElse(List.of())
+                : node.asList(String.class).orElse(List.of());
+        return of(entries.stream().map(String::trim).filter(entry -> !entry.isEmpty()).toList());
+    }
+
+    /**
+     * The client of a request: the socket peer, or, when the peer is a trusted proxy, the right-most address of its
+     * {@code X-Forwarded-For} chain that is not one (see {@link #clientAddress(String, List)}).
+     */
+    public String clientOf(io.helidon.webserver.http.ServerRequest req) {
+        String peer = peer(req);
+        if (isEmpty()) {
+            return peer;
+        }
+        return clientAddress(peer, req.headers().all(io.helidon.http.HeaderNames.X_FORWARDED_FOR, List::of));
+    }
+
+    /** The socket peer as an IP literal (never a host name, which would need a lookup to compare). */
+    private static String peer(io.helidon.webserver.http.ServerRequest req) {
+        if (req.remotePeer().address() instanceof java.net.InetSocketAddress socket && socket.getAddress() != null) {
+            return socket.getAddress().getHostAddress();
+        }
+        return req.remotePeer().host();
     }
 
     public boolean isEmpty() {
