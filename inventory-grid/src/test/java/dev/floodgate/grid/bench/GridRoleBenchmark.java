@@ -69,7 +69,7 @@ import java.util.stream.Collectors;
  * <p>Not part of the normal build: {@code -Dbench=true -Dtest=GridRoleBenchmark} (see docs/benchmarks.md). Knobs:
  * {@code -Dbench.seconds} (timed window per figure, 10), {@code -Dbench.warmup} (seconds, 5),
  * {@code -Dbench.threads} (16), {@code -Dbench.ballast} (holds kept during the kill, 50,000),
- * {@code -Dbench.member-heap} (512m), {@code -Dbench.modes} (comma list of embedded,client,lite,member3,kill).
+ * {@code -Dbench.rounds} (rounds of the modes with member JVMs, 2), {@code -Dbench.member-heap} (512m), {@code -Dbench.modes} (comma list of embedded,client,lite,member3,kill).
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class GridRoleBenchmark {
@@ -80,6 +80,7 @@ class GridRoleBenchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
     private static final int THREADS = Integer.getInteger("bench.threads", 16);
     private static final int BALLAST = Integer.getInteger("bench.ballast", 50_000);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     private static final String MEMBER_HEAP = System.getProperty("bench.member-heap", "512m");
     private static final List<String> MODES = List.of(System.getProperty("bench.modes",
             "embedded,client,lite,member3,kill").split(","));
@@ -123,36 +124,33 @@ class GridRoleBenchmark {
             List<Integer> ports = freePorts(4);
             List<Integer> memberPorts = ports.subList(0, 3);
             List<Process> members = startMembers(cluster, memberPorts, List.of(0, 1, 2));
-            try {
-                if (MODES.contains("client")) {
-                    GridSettings settings = new GridSettings(cluster, GridSettings.Role.CLIENT,
-                            addresses(memberPorts), 0, 1, Duration.ofSeconds(1));
-                    if (!Grid.clientConfig(settings).getNetworkConfig().isSmartRouting()) {
-                        throw new AssertionError("the client is expected to route smartly");
+            GridSettings clientSettings = new GridSettings(cluster, GridSettings.Role.CLIENT,
+                    addresses(memberPorts), 0, 1, Duration.ofSeconds(1));
+            if (!Grid.clientConfig(clientSettings).getNetworkConfig().isSmartRouting()) {
+                throw new AssertionError("the client is expected to route smartly");
+            }
+            GridSettings liteSettings = new GridSettings(cluster, GridSettings.Role.MEMBER,
+                    addresses(memberPorts), ports.get(3), 1, Duration.ofSeconds(1));
+            Config liteConfig = Grid.memberConfig(liteSettings).setLiteMember(true);
+            HazelcastInstance hz = Hazelcast.newHazelcastInstance(liteConfig);
+            try (Grid client = Grid.start(clientSettings, Grid.DEFAULT_STRIPES, Clock.systemUTC());
+                 Grid lite = Grid.shared(hz, liteSettings, Grid.DEFAULT_STRIPES, Clock.systemUTC())) {
+                awaitMembers(hz, 4);
+                awaitMembers(client.hazelcast(), 4);
+                // Two rounds, alternating, so that neither way profits alone from the member JVMs' JIT warming up.
+                for (int round = 1; round <= ROUNDS; round++) {
+                    if (MODES.contains("client")) {
+                        measureMode("client (3 member JVMs, smart routing), round " + round, client, members);
                     }
-                    try (Grid client = Grid.start(settings, Grid.DEFAULT_STRIPES, Clock.systemUTC())) {
-                        awaitMembers(client.hazelcast(), 3);
-                        measureMode("client (3 member JVMs, smart routing)", client, members);
+                    if (MODES.contains("lite")) {
+                        measureMode("lite member (3 member JVMs), round " + round, lite, members);
                     }
                 }
-                if (MODES.contains("lite") || MODES.contains("kill")) {
-                    GridSettings settings = new GridSettings(cluster, GridSettings.Role.MEMBER,
-                            addresses(memberPorts), ports.get(3), 1, Duration.ofSeconds(1));
-                    Config config = Grid.memberConfig(settings).setLiteMember(true);
-                    HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
-                    try (Grid lite = Grid.shared(hz, settings, Grid.DEFAULT_STRIPES, Clock.systemUTC())) {
-                        awaitMembers(hz, 4);
-                        if (MODES.contains("lite")) {
-                            measureMode("lite member (3 member JVMs)", lite, members);
-                        }
-                        if (MODES.contains("kill")) {
-                            killOneMember(lite, members);
-                        }
-                    } finally {
-                        hz.shutdown();
-                    }
+                if (MODES.contains("kill")) {
+                    killOneMember(lite, members);
                 }
             } finally {
+                hz.shutdown();
                 stop(members);
             }
         }
@@ -165,7 +163,9 @@ class GridRoleBenchmark {
                     ports.getFirst(), 1, Duration.ofSeconds(1)), Grid.DEFAULT_STRIPES, Clock.systemUTC())) {
                 awaitMembers(member.hazelcast(), 3);
                 awaitSafe(member.hazelcast(), Duration.ofSeconds(60));
-                measureMode("embedded, 1 of 3 members (2 member JVMs)", member, others);
+                for (int round = 1; round <= ROUNDS; round++) {
+                    measureMode("embedded, 1 of 3 members (2 member JVMs), round " + round, member, others);
+                }
             } finally {
                 stop(others);
             }
