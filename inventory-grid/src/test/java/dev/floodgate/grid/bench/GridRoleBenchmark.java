@@ -286,10 +286,13 @@ class GridRoleBenchmark {
 
     private void killOneMember(Grid lite, List<Process> members) throws Exception {
         HazelcastInstance hz = lite.hazelcast();
-        // Ballast: long-lived holds, as in a drop where most tickets are held or in checkout.
+        // Ballast: long-lived holds, as in a drop where most tickets are held or in checkout. A tenth more capacity
+        // than holds: the last units of a category taken by 16 racing threads can answer NOT_ENOUGH_STOCK after 8
+        // borrow rounds (a rough edge of the striping, inventory-grid/README.md), which is not what this measures.
+        int ballastCapacity = BALLAST + BALLAST / 10;
         String ballastEv = "ballast-" + UUID.randomUUID().toString().substring(0, 8);
         EventInfo ballast = new EventInfo(ballastEv, "Ballast", 0, 4, TTL.toMillis(),
-                List.of(new CategoryInfo("ga", "General", BALLAST, 4500, "EUR", 0)));
+                List.of(new CategoryInfo("ga", "General", ballastCapacity, 4500, "EUR", 0)));
         lite.catalog().add(ballast);
         lite.inventory().stock(ballast);
         AtomicLong fill = new AtomicLong();
@@ -364,7 +367,7 @@ class GridRoleBenchmark {
         pool.shutdown();
 
         StockCounters b = lite.inventory().audit(ballastEv, "ga");
-        if (b.held() != BALLAST || b.available() != 0) {
+        if (b.held() != BALLAST || b.available() != ballastCapacity - BALLAST) {
             throw new AssertionError("ballast holds lost with one member: " + b);
         }
         StockCounters k = lite.inventory().audit(ev, "ga");
