@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code grid.partition-group}: the setting lands in the member's Hazelcast config, and with {@code zone} a backup
- * never shares its primary's zone, so with backup count 1 losing every member of one zone at once loses nothing.
+ * never shares its primary's zone, so with backup count 1 losing every member of one zone at once loses nothing. (With
+ * {@code NONE} the same scenario loses entries: some partitions had both copies in zone a.)
  */
 class PartitionGroupTest {
     private static GridSettings member(String cluster, List<Integer> ports, int i, GridSettings.PartitionGroup group,
