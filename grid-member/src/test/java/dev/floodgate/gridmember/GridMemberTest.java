@@ -126,6 +126,34 @@ class GridMemberTest {
     }
 
     @Test
+    void thePartitionGroupAndZoneReachHazelcast() {
+        GridSettings zoned = GridSettings.from(io.helidon.config.Config.just(ConfigSources.create(Map.of(
+                "grid.partition-group", "zone", "grid.zone", "eu-west-1b"))).get("grid"));
+        assertThat(zoned.network().partitionGroup()).isEqualTo(GridSettings.PartitionGroup.ZONE);
+        Config config = Grid.memberConfig(zoned);
+        assertThat(config.getPartitionGroupConfig().isEnabled()).isTrue();
+        assertThat(config.getPartitionGroupConfig().getGroupType())
+                .isEqualTo(com.hazelcast.config.PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+        assertThat(config.getMemberAttributeConfig().getAttribute("hazelcast.partition.group.zone"))
+                .isEqualTo("eu-west-1b");
+
+        Config host = Grid.memberConfig(GridSettings.from(io.helidon.config.Config.just(ConfigSources.create(
+                Map.of("grid.partition-group", "host"))).get("grid")));
+        assertThat(host.getPartitionGroupConfig().isEnabled()).isTrue();
+        assertThat(host.getPartitionGroupConfig().getGroupType())
+                .isEqualTo(com.hazelcast.config.PartitionGroupConfig.MemberGroupType.HOST_AWARE);
+
+        // The default (and the grid-member.yaml default): Hazelcast's own, any other member.
+        Config none = Grid.memberConfig(GridSettings.from(io.helidon.config.Config.just(ConfigSources.create(
+                Map.of("grid.port", "5701"))).get("grid")));
+        assertThat(none.getPartitionGroupConfig().isEnabled()).isFalse();
+
+        assertThatThrownBy(() -> GridSettings.from(io.helidon.config.Config.just(ConfigSources.create(Map.of(
+                "grid.partition-group", "zone"))).get("grid")))
+                .hasMessageContaining("grid.zone");
+    }
+
+    @Test
     void aClientRoleIsRefused() {
         assertThatThrownBy(() -> GridMember.start(io.helidon.config.Config.just(ConfigSources.create(Map.of(
                 "grid.role", "client", "grid.members", "127.0.0.1:5701")))))

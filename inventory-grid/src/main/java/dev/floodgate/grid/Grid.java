@@ -6,8 +6,10 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.PartitionGroupConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.hold.HoldExpiry;
 import dev.floodgate.grid.inventory.GridSerializers;
@@ -134,6 +136,20 @@ public final class Grid implements AutoCloseable {
         }
         if (!network.publicAddress().isEmpty()) {
             config.getNetworkConfig().setPublicAddress(network.publicAddress());
+        }
+        // Where backups go. ZONE: Hazelcast's ZONE_AWARE groups members by the zone attribute, which discovery
+        // plugins fill in on clouds; static lists and the DNS-mode Kubernetes discovery give none, so each member
+        // states its own (grid.zone). With backup-count 1 a whole zone can then be lost without losing an entry.
+        switch (network.partitionGroup()) {
+            case ZONE -> {
+                config.getPartitionGroupConfig().setEnabled(true)
+                        .setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+                config.getMemberAttributeConfig().setAttribute(PartitionGroupMetaData.PARTITION_GROUP_ZONE,
+                        network.zone());
+            }
+            case HOST -> config.getPartitionGroupConfig().setEnabled(true)
+                    .setGroupType(PartitionGroupConfig.MemberGroupType.HOST_AWARE);
+            case NONE -> config.getPartitionGroupConfig().setEnabled(false);
         }
         // Stock stripes are changed in place by entry processors: OBJECT format skips a deserialise/serialise per
         // hold, and the backups replay the processor rather than receive the whole stripe.

@@ -19,6 +19,14 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
     public enum Role { MEMBER, CLIENT }
 
     /**
+     * How a member's backups are placed (Hazelcast partition groups). {@code NONE}: any other member (Hazelcast's
+     * default, one group per member); {@code ZONE}: never in the same zone as the primary ({@code ZONE_AWARE}, zone
+     * from {@link Network#zone}), so losing a whole zone loses no entry; {@code HOST}: never on the same host (IP
+     * address) as the primary ({@code HOST_AWARE}).
+     */
+    public enum PartitionGroup { NONE, ZONE, HOST }
+
+    /**
      * A member's network identity. Hazelcast by default listens on every interface and advertises one address it
      * picks itself; on a host with several interfaces (or behind NAT) it can pick one the other members cannot
      * reach, hence these.
@@ -30,18 +38,28 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
      *                              ({@code floodgate-grid.floodgate.svc.cluster.local}): members find each other by
      *                              DNS lookup (Hazelcast's built-in Kubernetes discovery, DNS mode)
      * @param kubernetesServicePort the members' port behind that name; 0 = Hazelcast's default (5701)
+     * @param partitionGroup        where backups go relative to their primary ({@link PartitionGroup})
+     * @param zone                  this member's zone (e.g. {@code eu-west-1a}); required by {@code ZONE}, "" else
      */
     public record Network(String bindInterface, String publicAddress, String kubernetesServiceDns,
-                          int kubernetesServicePort) {
+                          int kubernetesServicePort, PartitionGroup partitionGroup, String zone) {
         public static final Network DEFAULTS = new Network("", "", "", 0);
 
         public Network {
             bindInterface = bindInterface == null ? "" : bindInterface.strip();
             publicAddress = publicAddress == null ? "" : publicAddress.strip();
             kubernetesServiceDns = kubernetesServiceDns == null ? "" : kubernetesServiceDns.strip();
+            partitionGroup = partitionGroup == null ? PartitionGroup.NONE : partitionGroup;
+            zone = zone == null ? "" : zone.strip();
             if (kubernetesServicePort < 0 || kubernetesServicePort > 65_535) {
                 throw new IllegalArgumentException("grid.kubernetes.service-port must be 0..65535");
             }
+        }
+
+        /** Backups placed by Hazelcast's default (any other member). */
+        public Network(String bindInterface, String publicAddress, String kubernetesServiceDns,
+                       int kubernetesServicePort) {
+            this(bindInterface, publicAddress, kubernetesServiceDns, kubernetesServicePort, PartitionGroup.NONE, "");
         }
 
         public boolean kubernetes() {
@@ -68,6 +86,10 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
             // One discovery per member: two would let a member join whichever answers first.
             throw new IllegalArgumentException("set either grid.members or grid.kubernetes.service-dns, not both");
         }
+        if (role == Role.MEMBER && network.partitionGroup() == PartitionGroup.ZONE && network.zone().isEmpty()) {
+            // Hazelcast would refuse the member later, and only once a second one joins: say it at start-up.
+            throw new IllegalArgumentException("grid.partition-group: zone needs grid.zone (this member's zone)");
+        }
     }
 
     /** As the canonical constructor with the default network (Hazelcast's own choices, no Kubernetes). */
@@ -79,7 +101,8 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
     /**
      * Reads the {@code grid} config node: {@code cluster-name}, {@code role} (member|client), {@code members}
      * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}, {@code interface},
-     * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port}.
+     * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port},
+     * {@code partition-group} (none|zone|host), {@code zone}.
      */
     public static GridSettings from(io.helidon.common.config.Config grid) {
         return new GridSettings(
@@ -92,7 +115,10 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
                 new Network(grid.get("interface").asString().orElse(""),
                         grid.get("public-address").asString().orElse(""),
                         grid.get("kubernetes.service-dns").asString().orElse(""),
-                        grid.get("kubernetes.service-port").asInt().orElse(0)));
+                        grid.get("kubernetes.service-port").asInt().orElse(0),
+                        PartitionGroup.valueOf(grid.get("partition-group").asString().orElse("none").strip()
+                                .toUpperCase(java.util.Locale.ROOT)),
+                        grid.get("zone").asString().orElse("")));
     }
 
     /** A lone embedded member: the local stack's and the tests' default. */
