@@ -2,6 +2,11 @@ package dev.floodgate.runtime.observe;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.PartitionService;
+import io.helidon.metrics.api.FunctionalCounter;
+import io.helidon.metrics.api.Metrics;
+
+import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The grid as one service sees it: members, partitions and whether the cluster is safe (every partition's backups in
@@ -15,6 +20,19 @@ public final class GridMeters {
     static final String SAFE = "floodgate_grid_cluster_safe";
 
     private GridMeters() {
+    }
+
+    static final String EXPIRED = "floodgate_holds_expired_units";
+
+    /**
+     * Units whose holds ran out and went back to stock, as swept by this member ({@code _total} in Prometheus; sum it
+     * over members). Only members sweep: a grid client has nothing to publish.
+     */
+    public static void countExpiredUnits(LongSupplier unitsReturned) {
+        // A member restarted in the same JVM (tests) takes the counter over.
+        Metrics.globalRegistry().remove(EXPIRED, List.of());
+        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder(EXPIRED, unitsReturned, LongSupplier::getAsLong)
+                .description("held units returned to stock when their hold expired (swept by this member)"));
     }
 
     /** Starts sampling; close the answer with the service. */
