@@ -121,6 +121,23 @@ class ObservabilityTest {
                 + "route=\"/api/orders\",method=\"POST\"})")).isEqualTo(2);
     }
 
+    @Test
+    void everyQueryOfTheGrafanaDashboardIsOneThisPrometheusAnswers() throws IOException {
+        JsonNode dashboard = Json.MAPPER.readTree(Promtool.OBSERVABILITY.resolve("grafana/floodgate-drop.json")
+                .toFile());
+        int queries = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                queryAll(target.get("expr").asText().replace("$event", ".*"));
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThan(20);
+        // The figures the drop above produced show in the dashboard's main panel.
+        assertThat(queryAll("sum by (category) (floodgate_stock_sold{job=\"queue-edge\",event=~\"" + EVENT + "\"})"))
+                .isNotEmpty();
+    }
+
     /** The single value of an instant query (-1 while Prometheus has no answer yet). */
     private static long query(String promql) {
         List<JsonNode> result = queryAll(promql);
