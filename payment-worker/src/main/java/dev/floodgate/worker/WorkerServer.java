@@ -22,6 +22,8 @@ import dev.floodgate.worker.reconcile.Reconciler;
 import dev.floodgate.worker.reconcile.ReconcilerSettings;
 import dev.floodgate.worker.webhook.WebhookRoutes;
 import io.helidon.config.Config;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -42,6 +44,8 @@ public final class WorkerServer implements AutoCloseable {
     public static final String DEFAULTS_RESOURCE = "payment-worker.yaml";
     /** How often the grid's gauges are sampled (Prometheus scrapes every 5-15 s). */
     static final long GAUGE_REFRESH_MILLIS = 5_000;
+    static final String IN_FLIGHT = "floodgate_payments_in_flight";
+    static final String RECEIVER_QUEUE = "floodgate_pulsar_consumer_receiver_queue_messages";
 
     private final WebServer server;
     private final HikariDataSource dataSource;
@@ -102,6 +106,14 @@ public final class WorkerServer implements AutoCloseable {
                     consumerSettings.deadLetterTopic(), metrics);
             WebhookRoutes webhooks = WebhookRoutes.from(config.get("provider"), store, processor, metrics);
             PoolMeters.register(dataSource);
+            PaymentConsumer counted = consumer;
+            Metrics.globalRegistry().remove(IN_FLIGHT, List.of());
+            Metrics.globalRegistry().getOrCreate(Gauge.builder(IN_FLIGHT, counted, PaymentConsumer::inFlight)
+                    .description("payment requests being processed (received, not yet acknowledged or nacked)"));
+            Metrics.globalRegistry().remove(RECEIVER_QUEUE, List.of());
+            Metrics.globalRegistry().getOrCreate(Gauge.builder(RECEIVER_QUEUE, counted,
+                            PaymentConsumer::receiverQueueMessages)
+                    .description("payment requests fetched from Pulsar and waiting in the client for a handler"));
             gridGauges = GridMeters.sample(grid.hazelcast(), "payment-worker", GAUGE_REFRESH_MILLIS);
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.addFilter(RouteLatency.of("payment-worker"));

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,8 +143,8 @@ class ObservabilityTest {
     }
 
     private static List<JsonNode> queryAll(String promql) {
-        String text = HTTP.get(prometheusUrl + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8)).request(String.class).entity();
+        String text = HTTP.get(prometheusUrl + "/api/v1/query").queryParam("query", promql)
+                .request(String.class).entity();
         try {
             JsonNode answer = Json.MAPPER.readTree(text);
             assertThat(answer.get("status").asText()).as(text).isEqualTo("success");
