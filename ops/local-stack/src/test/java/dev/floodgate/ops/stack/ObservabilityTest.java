@@ -131,9 +131,9 @@ class ObservabilityTest {
             }
         }
         assertThat(queries).isGreaterThan(20);
-        // The figures the drop above produced show in the dashboard's main panel.
-        assertThat(queryAll("sum by (category) (floodgate_stock_sold{job=\"queue-edge\",event=~\"" + EVENT + "\"})"))
-                .isNotEmpty();
+        // The figures of the drop above show in the dashboard's main panel (once Prometheus has scraped them).
+        poll(() -> queryAll("sum by (category) (floodgate_stock_sold{job=\"queue-edge\",event=~\"" + EVENT + "\"})"),
+                result -> result.size() == 2);
     }
 
     /** The single value of an instant query (-1 while Prometheus has no answer yet). */
