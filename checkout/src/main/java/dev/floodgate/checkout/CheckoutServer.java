@@ -5,6 +5,7 @@ import dev.floodgate.checkout.admission.TokenVerifier;
 import dev.floodgate.checkout.order.OrderRoutes;
 import dev.floodgate.checkout.order.OrderService;
 import dev.floodgate.checkout.order.OrderStore;
+import dev.floodgate.checkout.outbox.CheckoutGauges;
 import dev.floodgate.checkout.outbox.OutboxRelay;
 import dev.floodgate.contracts.payment.Topics;
 import dev.floodgate.grid.Grid;
@@ -15,6 +16,10 @@ import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
 import dev.floodgate.runtime.pulsar.PulsarClients;
+import dev.floodgate.runtime.observe.Figures;
+import dev.floodgate.runtime.observe.GridMeters;
+import dev.floodgate.runtime.observe.PoolMeters;
+import dev.floodgate.runtime.observe.RouteLatency;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -26,15 +31,21 @@ import java.util.List;
 
 /** The checkout service: places orders from holds and hands their payment requests to Pulsar through an outbox. */
 public final class CheckoutServer implements AutoCloseable {
+    /** How often checkout's gauges read PostgreSQL and the grid (Prometheus scrapes every 5-15 s). */
+    static final long GAUGE_REFRESH_MILLIS = 2_000;
     private final WebServer server;
     private final HikariDataSource dataSource;
     private final PulsarClient pulsar;
     private final OutboxRelay relay;
     private final Grid ownedGrid;
+    private final CheckoutGauges gauges;
+    private final Figures gridGauges;
 
     private CheckoutServer(WebServer server, HikariDataSource dataSource, PulsarClient pulsar, OutboxRelay relay,
-                           Grid ownedGrid) {
+                           Grid ownedGrid, CheckoutGauges gauges, Figures gridGauges) {
         this.server = server;
+        this.gauges = gauges;
+        this.gridGauges = gridGauges;
         this.dataSource = dataSource;
         this.pulsar = pulsar;
         this.relay = relay;
@@ -56,6 +67,8 @@ public final class CheckoutServer implements AutoCloseable {
         HikariDataSource dataSource = Database.pool(config.get("db"), "checkout");
         PulsarClient pulsar = null;
         OutboxRelay relay = null;
+        CheckoutGauges gauges = null;
+        Figures gridGauges = null;
         try {
             Database.migrate(dataSource, "checkout");
             pulsar = PulsarClients.from(config.get("pulsar"));
@@ -78,10 +91,22 @@ public final class CheckoutServer implements AutoCloseable {
                     ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000), clock, wake::wakeUp);
             OrderRoutes routes = new OrderRoutes(orders, store, tokens,
                     config.get("checkout.max-body-bytes").asInt().orElse(4096));
-            WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")), routes::register,
+            PoolMeters.register(dataSource);
+            gauges = CheckoutGauges.start(dataSource, relay, GAUGE_REFRESH_MILLIS);
+            gridGauges = GridMeters.sample(grid.hazelcast(), "checkout", GAUGE_REFRESH_MILLIS);
+            WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")), routing -> {
+                        routing.addFilter(RouteLatency.of("checkout"));
+                        routes.register(routing);
+                    },
                     List.of(Database.healthCheck(dataSource, "database"), Readiness.check("grid", grid::isRunning)));
-            return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid);
+            return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid, gauges, gridGauges);
         } catch (RuntimeException | PulsarClientException e) {
+            if (gauges != null) {
+                gauges.close();
+            }
+            if (gridGauges != null) {
+                gridGauges.close();
+            }
             if (relay != null) {
                 relay.close();
             }
@@ -107,6 +132,8 @@ public final class CheckoutServer implements AutoCloseable {
 
     @Override
     public void close() {
+        gauges.close();
+        gridGauges.close();
         server.stop();
         relay.close();
         try {

@@ -8,6 +8,9 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.observe.Figures;
+import dev.floodgate.runtime.observe.GridMeters;
+import dev.floodgate.runtime.observe.RouteLatency;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -23,14 +26,18 @@ import java.util.List;
  * health and metrics over HTTP. The services then run as members or as clients of these members.
  */
 public final class GridMember implements AutoCloseable {
+    /** How often the member's grid gauges are sampled (the safety check asks every member). */
+    static final long GAUGE_REFRESH_MILLIS = 5_000;
     /** The config resource with this role's defaults. */
     public static final String DEFAULTS_RESOURCE = "grid-member.yaml";
 
     private final HazelcastInstance hz;
     private final Grid grid;
     private final WebServer server;
+    private final Figures gauges;
 
-    private GridMember(HazelcastInstance hz, Grid grid, WebServer server) {
+    private GridMember(HazelcastInstance hz, Grid grid, WebServer server, Figures gauges) {
+        this.gauges = gauges;
         this.hz = hz;
         this.grid = grid;
         this.server = server;
@@ -48,11 +55,18 @@ public final class GridMember implements AutoCloseable {
         hzConfig.setProperty("hazelcast.graceful.shutdown.max.wait", Long.toString(shutdownWait.toSeconds()));
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(hzConfig);
         Grid grid = null;
+        Figures gauges = null;
         try {
             grid = Grid.shared(hz, settings, Grid.DEFAULT_STRIPES, Clock.systemUTC());
-            WebServer server = Servers.start(config.get("server"), routing -> { }, checks(hz));
-            return new GridMember(hz, grid, server);
+            grid.expiry().ifPresent(expiry -> GridMeters.countExpiredUnits(expiry::unitsReturned));
+            gauges = GridMeters.sample(hz, "grid-member", GAUGE_REFRESH_MILLIS);
+            WebServer server = Servers.start(config.get("server"),
+                    routing -> routing.addFilter(RouteLatency.of("grid-member")), checks(hz));
+            return new GridMember(hz, grid, server, gauges);
         } catch (RuntimeException | Error e) {
+            if (gauges != null) {
+                gauges.close();
+            }
             if (grid != null) {
                 grid.close();
             }
@@ -123,6 +137,7 @@ public final class GridMember implements AutoCloseable {
     /** Stops HTTP first (the probes then fail), then leaves the cluster gracefully, handing over partitions. */
     @Override
     public void close() {
+        gauges.close();
         server.stop();
         grid.close();
         hz.shutdown();

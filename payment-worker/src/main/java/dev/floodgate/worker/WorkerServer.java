@@ -7,6 +7,10 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.pulsar.PulsarClients;
+import dev.floodgate.runtime.observe.Figures;
+import dev.floodgate.runtime.observe.GridMeters;
+import dev.floodgate.runtime.observe.PoolMeters;
+import dev.floodgate.runtime.observe.RouteLatency;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderSettings;
 import dev.floodgate.worker.payment.ConsumerSettings;
@@ -19,6 +23,8 @@ import dev.floodgate.worker.reconcile.Reconciler;
 import dev.floodgate.worker.reconcile.ReconcilerSettings;
 import dev.floodgate.worker.webhook.WebhookRoutes;
 import io.helidon.config.Config;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -36,6 +42,10 @@ import java.util.List;
  */
 public final class WorkerServer implements AutoCloseable {
     public static final String DEFAULTS_RESOURCE = "payment-worker.yaml";
+    /** How often the grid's gauges are sampled (Prometheus scrapes every 5-15 s). */
+    static final long GAUGE_REFRESH_MILLIS = 5_000;
+    static final String IN_FLIGHT = "floodgate_payments_in_flight";
+    static final String RECEIVER_QUEUE = "floodgate_pulsar_consumer_receiver_queue_messages";
 
     private final WebServer server;
     private final HikariDataSource dataSource;
@@ -45,10 +55,13 @@ public final class WorkerServer implements AutoCloseable {
     private final Reconciler reconciler;
     private final ProviderGateway gateway;
     private final Grid ownedGrid;
+    private final Figures gridGauges;
 
     private WorkerServer(WebServer server, HikariDataSource dataSource, PulsarClient pulsar, PaymentConsumer consumer,
-                         WorkerMetrics metrics, Reconciler reconciler, ProviderGateway gateway, Grid ownedGrid) {
+                         WorkerMetrics metrics, Reconciler reconciler, ProviderGateway gateway, Grid ownedGrid,
+                         Figures gridGauges) {
         this.server = server;
+        this.gridGauges = gridGauges;
         this.reconciler = reconciler;
         this.gateway = gateway;
         this.dataSource = dataSource;
@@ -75,6 +88,7 @@ public final class WorkerServer implements AutoCloseable {
         PulsarClient pulsar = null;
         PaymentConsumer consumer = null;
         Reconciler reconciler = null;
+        Figures gridGauges = null;
         try {
             Database.migrate(dataSource, "payment");
             pulsar = PulsarClients.from(config.get("pulsar"));
@@ -88,15 +102,30 @@ public final class WorkerServer implements AutoCloseable {
             OperatorRoutes operator = OperatorRoutes.from(config, dataSource, grid.inventory(), gateway, pulsar,
                     consumerSettings.deadLetterTopic(), metrics);
             WebhookRoutes webhooks = WebhookRoutes.from(config.get("provider"), store, processor, metrics);
+            PoolMeters.register(dataSource);
+            PaymentConsumer counted = consumer;
+            Metrics.globalRegistry().remove(IN_FLIGHT, List.of());
+            Metrics.globalRegistry().getOrCreate(Gauge.builder(IN_FLIGHT, counted, PaymentConsumer::inFlight)
+                    .description("payment requests being processed (received, not yet acknowledged or nacked)"));
+            Metrics.globalRegistry().remove(RECEIVER_QUEUE, List.of());
+            Metrics.globalRegistry().getOrCreate(Gauge.builder(RECEIVER_QUEUE, counted,
+                            PaymentConsumer::receiverQueueMessages)
+                    .description("payment requests fetched from Pulsar and waiting in the client for a handler"));
+            gridGauges = GridMeters.sample(grid.hazelcast(), "payment-worker", GAUGE_REFRESH_MILLIS);
             WebServer server = Servers.start(config.get("server"), routing -> {
+                routing.addFilter(RouteLatency.of("payment-worker"));
                 operator.register(routing);
                 webhooks.register(routing);
             }, List.of(
                     Database.healthCheck(dataSource, "database"),
                     Readiness.check("pulsar-consumer", subscribed::isConnected),
                     Readiness.check("grid", grid::isRunning)));
-            return new WorkerServer(server, dataSource, pulsar, consumer, metrics, reconciler, gateway, ownedGrid);
+            return new WorkerServer(server, dataSource, pulsar, consumer, metrics, reconciler, gateway, ownedGrid,
+                    gridGauges);
         } catch (RuntimeException | PulsarClientException e) {
+            if (gridGauges != null) {
+                gridGauges.close();
+            }
             if (reconciler != null) {
                 reconciler.close();
             }
@@ -138,6 +167,7 @@ public final class WorkerServer implements AutoCloseable {
 
     @Override
     public void close() {
+        gridGauges.close();
         server.stop();
         reconciler.close();
         consumer.close();

@@ -14,7 +14,12 @@ import dev.floodgate.edge.fan.SessionStore;
 import dev.floodgate.edge.hold.HoldRoutes;
 import dev.floodgate.edge.operator.OperatorRoutes;
 import dev.floodgate.edge.queue.PollAdvice;
+import dev.floodgate.edge.queue.QueueGauges;
 import dev.floodgate.edge.queue.QueueMetrics;
+import dev.floodgate.runtime.observe.Figures;
+import dev.floodgate.runtime.observe.GridMeters;
+import dev.floodgate.runtime.observe.PoolMeters;
+import dev.floodgate.runtime.observe.RouteLatency;
 import dev.floodgate.edge.limit.ClientLimits;
 
 import dev.floodgate.edge.queue.QueueRoutes;
@@ -59,6 +64,8 @@ import java.util.List;
  */
 public final class EdgeServer implements AutoCloseable {
     public static final String SCHEMA = "edge";
+    /** How often the drop's gauges are read (Prometheus scrapes every 5-15 s; the operator page polls every 2 s). */
+    static final long GAUGE_REFRESH_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger(EdgeServer.class.getName());
 
     private final WebServer server;
@@ -71,11 +78,13 @@ public final class EdgeServer implements AutoCloseable {
     private final WaitingRoom room;
     private final TokenIssuer tokens;
     private final ScheduledExecutorService sessionPurge;
+    private final AutoCloseable gauges;
 
     private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance,
                        KeyRing keys, QueueStreams streams, IssuerRouter verifiers, WaitingRoom room,
-                       TokenIssuer tokens, ScheduledExecutorService sessionPurge) {
+                       TokenIssuer tokens, ScheduledExecutorService sessionPurge, AutoCloseable gauges) {
         this.server = server;
+        this.gauges = gauges;
         this.sessionPurge = sessionPurge;
         this.verifiers = verifiers;
         this.room = room;
@@ -122,6 +131,8 @@ public final class EdgeServer implements AutoCloseable {
         IssuerRouter verifiers = null;
         WaitingRoom room = null;
         ScheduledExecutorService sessionPurge = null;
+        QueueGauges queueGauges = null;
+        Figures gridGauges = null;
         try {
             Database.migrate(dataSource, SCHEMA);
             // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
@@ -197,9 +208,15 @@ public final class EdgeServer implements AutoCloseable {
                     settings.queueDefaults(), sessions);
             WebRoutes web = WebRoutes.from(config.get("web"));
             sessionPurge = purgeEndedSessions(sessions, settings.sessionPurgeInterval());
+            PoolMeters.register(dataSource);
+            queueGauges = QueueGauges.start(room, grid, GAUGE_REFRESH_MILLIS);
+            gridGauges = GridMeters.sample(grid.hazelcast(), "queue-edge", GAUGE_REFRESH_MILLIS * 5);
+            QueueGauges closeQueueGauges = queueGauges;
+            Figures closeGridGauges = gridGauges;
 
             pinGlobalMappers();
             WebServer server = Servers.start(config.get("server"), routing -> {
+                routing.addFilter(RouteLatency.of("queue-edge"));
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");
                     JsonHttp.ok(res, ring.current().jwks());
@@ -213,8 +230,18 @@ public final class EdgeServer implements AutoCloseable {
                 events.routes(routing);
                 web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
-            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer, sessionPurge);
+            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer, sessionPurge,
+                    () -> {
+                        closeQueueGauges.close();
+                        closeGridGauges.close();
+                    });
         } catch (RuntimeException e) {
+            if (queueGauges != null) {
+                queueGauges.close();
+            }
+            if (gridGauges != null) {
+                gridGauges.close();
+            }
             if (sessionPurge != null) {
                 sessionPurge.shutdownNow();
             }
@@ -279,6 +306,14 @@ public final class EdgeServer implements AutoCloseable {
                 : HazelcastClient.newHazelcastClient(Grid.clientConfig(settings));
     }
 
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing gauges failed", e);
+        }
+    }
+
     public int port() {
         return server.port();
     }
@@ -303,6 +338,7 @@ public final class EdgeServer implements AutoCloseable {
     public void close() {
         try {
             sessionPurge.shutdownNow();
+            closeQuietly(gauges);
             streams.close();
             room.close();
             verifiers.close();

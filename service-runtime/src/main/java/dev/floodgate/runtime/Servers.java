@@ -1,6 +1,7 @@
 package dev.floodgate.runtime;
 
 import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.runtime.observe.JvmMeters;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.WebServer;
@@ -39,6 +40,7 @@ public final class Servers {
      */
     public static WebServer start(Config server, Cors cors, Consumer<HttpRouting.Builder> routes,
                                   List<HealthCheck> checks) {
+        JvmMeters.register();
         HealthObserver health = HealthObserver.builder().details(true).useSystemServices(false)
                 .addChecks(checks.toArray(HealthCheck[]::new)).build();
         HttpRouting.Builder routing = HttpRouting.builder();

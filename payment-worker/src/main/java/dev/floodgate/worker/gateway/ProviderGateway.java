@@ -48,6 +48,7 @@ public final class ProviderGateway {
     private final CircuitBreaker breaker;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong shortCircuited = new AtomicLong();
+    private final ProviderMeters meters;
 
     public ProviderGateway(ProviderSettings settings) {
         this.settings = settings;
@@ -76,6 +77,7 @@ public final class ProviderGateway {
                 .successThreshold(settings.breakerSuccessThreshold())
                 .applyOn(Set.of(RetryableFailure.class))
                 .build();
+        this.meters = new ProviderMeters(breaker);
     }
 
     /** CLOSED, OPEN or HALF_OPEN. */
@@ -238,6 +240,7 @@ public final class ProviderGateway {
      */
     private Answer post(String path, String idempotencyKey, Object body, int attempt, String what) {
         Answer answer;
+        long started = meters.started();
         try {
             answer = exchange(c -> c.post(path)
                     .header(IDEMPOTENCY_KEY, idempotencyKey)
@@ -245,12 +248,15 @@ public final class ProviderGateway {
                     .header(HeaderNames.ACCEPT, "application/json")
                     .submit(Json.write(body)));
         } catch (RuntimeException e) {
+            meters.ended(started, what, "error");
             LOG.log(System.Logger.Level.DEBUG, () -> "provider " + what + " attempt " + attempt + " for "
                     + idempotencyKey + " failed: " + e);
             throw new RetryableFailure(rootMessage(e), e);
         }
         int status = answer.status();
-        if (status == 408 || status == 409 || status == 429 || status >= 500) {
+        boolean retryable = status == 408 || status == 409 || status == 429 || status >= 500;
+        meters.ended(started, what, retryable ? "retryable" : "answered");
+        if (retryable) {
             LOG.log(System.Logger.Level.DEBUG, () -> "provider " + what + " attempt " + attempt + " for "
                     + idempotencyKey + " answered HTTP " + status);
             throw new RetryableFailure("HTTP " + status, null);

@@ -57,6 +57,24 @@ public final class PaymentConsumer implements AutoCloseable {
         return c != null && c.isConnected();
     }
 
+    /** Payment requests being processed now (received, not yet acknowledged or nacked). */
+    public int inFlight() {
+        return settings.maxInFlight() - inFlight.availablePermits();
+    }
+
+    /**
+     * Messages the client has fetched from the broker and not handed over yet: the backlog the Pulsar client can see
+     * without an admin call (the subscription's full backlog is the broker's figure).
+     */
+    public int receiverQueueMessages() {
+        Consumer<PaymentRequest> c = consumer;
+        if (c == null) {
+            return 0;
+        }
+        Integer queued = c.getStats().getMsgNumInReceiverQueue();
+        return queued == null ? 0 : queued;
+    }
+
     private Consumer<PaymentRequest> subscribe() throws PulsarClientException {
         return client.newConsumer(Schema.JSON(PaymentRequest.class))
                 .topic(settings.topic())
