@@ -24,7 +24,8 @@ class EdgeServerTest {
     private static Map<String, String> dbOverrides(Engines engines) {
         return Map.of("server.port", "0", "db.url", engines.jdbcUrl(), "db.user", engines.user(),
                 "db.password", engines.password(), "db.pool.max-size", "2",
-                "operator.password", RunningEdge.OPERATOR_PASSWORD);
+                "operator.password", RunningEdge.OPERATOR_PASSWORD,
+                "token.key-encryption-key", RunningEdge.TEST_KEY_ENCRYPTION_KEY);
     }
 
     @Test

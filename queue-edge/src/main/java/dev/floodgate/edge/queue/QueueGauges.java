@@ -46,7 +46,7 @@ public final class QueueGauges implements AutoCloseable {
         long now = room.now();
         for (EventInfo event : grid.catalog().all()) {
             String id = event.eventId();
-            QueueState q = room.current(id);
+            QueueState q = room.peek(id);
             if (q != null) {
                 f.set(WAITING, "places not admitted yet", q.waiting(), "event", id);
                 f.set(PRE_QUEUE, "fans who joined before the queue opened (shuffled at opening)",

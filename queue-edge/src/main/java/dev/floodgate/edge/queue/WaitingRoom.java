@@ -180,6 +180,16 @@ public final class WaitingRoom {
         return copy != null ? copy : advance(eventId);
     }
 
+    /**
+     * The state as last advanced (this edge's copy while young enough, else the grid's, read-only): for observers such
+     * as the metrics, which must not move admission themselves (an advance while nobody waits banks no credit, so a
+     * gauge's advance would decide when the next fan is let in).
+     */
+    QueueState peek(String eventId) {
+        QueueState copy = copies.fresh(eventId, clock.millis());
+        return copy != null ? copy : states.executeOnKey(eventId, new QueueProcessors.Read());
+    }
+
     private QueueState remember(QueueState state, long asOfMillis) {
         copies.remember(state, asOfMillis);
         return state;

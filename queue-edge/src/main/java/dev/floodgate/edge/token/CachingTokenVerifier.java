@@ -50,7 +50,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
                 return hit;
             }
             verified.remove(token, hit);
-            throw new TokenRejected("token expired");
+            throw TokenRejected.ranOut();
         }
         VerifiedToken fresh = delegate.verify(token, audience);
         if (verified.size() >= maxEntries) {
