@@ -40,6 +40,18 @@ class WaitingRoomTest {
         return eventId;
     }
 
+    /** 10 tickets, fans fan-1..fan-15 joined an open queue, one batch interval later (fan-1..fan-10 admitted). */
+    private String tenTicketsFifteenFansTenAdmitted() {
+        String eventId = newQueue();
+        stock.put(eventId, new StockCounters(10, 10, 0, 0));
+        room.move(eventId, QueueStatus.OPEN);
+        for (int i = 1; i <= 15; i++) {
+            room.join(eventId, "fan-" + i);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        return eventId;
+    }
+
     @Test
     void joiningTwiceGivesTheSameSpot() {
         String eventId = newQueue();
@@ -177,13 +189,7 @@ class WaitingRoomTest {
 
     @Test
     void soldOutRefusesNewFansTellsWaitingOnesAndAdmissionResumesWhenStockReturns() {
-        String eventId = newQueue();
-        stock.put(eventId, new StockCounters(10, 10, 0, 0));
-        room.move(eventId, QueueStatus.OPEN);
-        for (int i = 1; i <= 15; i++) {
-            room.join(eventId, "fan-" + i);
-        }
-        clock.advance(Duration.ofSeconds(10));
+        String eventId = tenTicketsFifteenFansTenAdmitted();
         assertThat(room.status(eventId, "fan-10").state()).isEqualTo(FanPlace.FanState.ADMITTED);
         assertThat(room.status(eventId, "fan-11").chance()).isLessThan(0.5);
 
@@ -203,13 +209,7 @@ class WaitingRoomTest {
 
     @Test
     void holdsThatRunOutWhileTheirShoppersAreStillAdmittedGoToTheNextFansNotAfterTheWindow() {
-        String eventId = newQueue();
-        stock.put(eventId, new StockCounters(10, 10, 0, 0));
-        room.move(eventId, QueueStatus.OPEN);
-        for (int i = 1; i <= 15; i++) {
-            room.join(eventId, "fan-" + i);
-        }
-        clock.advance(Duration.ofSeconds(10));
+        String eventId = tenTicketsFifteenFansTenAdmitted();
         for (int i = 1; i <= 10; i++) {
             assertThat(room.status(eventId, "fan-" + i).state()).isEqualTo(FanPlace.FanState.ADMITTED);
             room.tookStock(eventId, "fan-" + i);
@@ -227,13 +227,7 @@ class WaitingRoomTest {
 
     @Test
     void aShopperWhoTookStockAndLeftFreesNothingTwice() {
-        String eventId = newQueue();
-        stock.put(eventId, new StockCounters(10, 10, 0, 0));
-        room.move(eventId, QueueStatus.OPEN);
-        for (int i = 1; i <= 15; i++) {
-            room.join(eventId, "fan-" + i);
-        }
-        clock.advance(Duration.ofSeconds(10));
+        String eventId = tenTicketsFifteenFansTenAdmitted();
         room.status(eventId, "fan-1");
         room.tookStock(eventId, "fan-1");
         room.tookStock(eventId, "fan-1");
