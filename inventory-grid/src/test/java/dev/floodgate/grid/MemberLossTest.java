@@ -54,8 +54,10 @@ class MemberLossTest {
                 members.add(startMember(cluster, ports, i));
             }
             for (Process p : members) {
-                awaitReady(p);
+                awaitLine(p, "READY");
             }
+            // Load and the kill only once the cluster is safe, as grid-member readiness would allow in production.
+            awaitLine(members.get(0), "SAFE");
             GridSettings clientSettings = new GridSettings(cluster, GridSettings.Role.CLIENT,
                     Cluster.addresses(ports), 0, 1, Duration.ofHours(1));
             try (Grid client = Grid.start(clientSettings, Grid.DEFAULT_STRIPES, Clock.systemUTC())) {
@@ -177,20 +179,24 @@ class MemberLossTest {
         return new ProcessBuilder(command).redirectError(log).start();
     }
 
-    private static void awaitReady(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    /** One reader per member's output, kept across waits (a second reader would lose what the first buffered). */
+    private static final Map<Process, BufferedReader> OUTPUTS = new ConcurrentHashMap<>();
+
+    private static void awaitLine(Process p, String prefix) throws Exception {
+        BufferedReader out = OUTPUTS.computeIfAbsent(p,
+                k -> new BufferedReader(new InputStreamReader(k.getInputStream(), StandardCharsets.UTF_8)));
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try {
             Future<String> line = reader.submit(() -> {
                 String l;
                 while ((l = out.readLine()) != null) {
-                    if (l.startsWith("READY")) {
+                    if (l.startsWith(prefix)) {
                         return l;
                     }
                 }
                 return null;
             });
-            assertThat(line.get(120, TimeUnit.SECONDS)).as("member started (see target/member-loss-*.log)")
+            assertThat(line.get(120, TimeUnit.SECONDS)).as("member said " + prefix + " (see target/member-loss-*.log)")
                     .isNotNull();
         } finally {
             reader.shutdownNow();
