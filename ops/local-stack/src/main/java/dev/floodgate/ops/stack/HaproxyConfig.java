@@ -32,7 +32,9 @@ final class HaproxyConfig {
                     retries 3
                     option redispatch 1
                     # Health: /observe/health every second; a server is out after 2 failures, back after 2 passes.
-                    option httpchk GET /observe/health
+                    # HTTP/1.1 with a Host (Helidon answers an HTTP/1.0 check 505).
+                    option httpchk
+                    http-check send meth GET uri /observe/health ver HTTP/1.1 hdr Host localhost
                     http-check expect status 200
                     default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
 

@@ -53,7 +53,7 @@ class LocalClusterKillTest {
     private static final String EVENT = "kill-drop";
     private static final int CAPACITY = Integer.getInteger("floodgate.cluster.capacity", 40);
     private static final int FANS = Integer.getInteger("floodgate.cluster.fans", 80);
-    private static final Duration ARRIVALS = Duration.ofSeconds(Integer.getInteger("floodgate.cluster.arrivalSeconds", 40));
+    private static final Duration ARRIVALS = Duration.ofSeconds(Integer.getInteger("floodgate.cluster.arrivalSeconds", 60));
     private static final int HOLD_TTL_SECONDS = 20;
     private static final int ABANDON_PERCENT = 15;
     private static final int DECLINE_PERCENT = 10;
@@ -138,7 +138,8 @@ class LocalClusterKillTest {
         private final HttpClient client;
 
         FanHttp(int n) throws IOException {
-            client = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.1." + (1 + n % 250)))
+            client = HttpClient.newBuilder()
+                    .localAddress(InetAddress.getByName(n < 0 ? "127.0.0.1" : "127.0.1." + (1 + n % 250)))
                     .connectTimeout(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1).build();
         }
 
@@ -316,7 +317,7 @@ class LocalClusterKillTest {
         String event = """
                 {"eventId":"%s","name":"Kill drop","startsAt":"%s","maxPerFan":4,"holdTtlSeconds":%d,
                  "categories":[{"categoryId":"standing","name":"Standing","capacity":%d,"priceMinor":4500,"currency":"EUR"}],
-                 "queue":{"ratePerMinute":600,"batchSize":10}}
+                 "queue":{"ratePerMinute":45,"batchSize":1}}
                 """.formatted(EVENT, Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
                 HOLD_TTL_SECONDS, CAPACITY);
         assertThat(operator.call("POST", lb + "/api/operator/events", operatorAuth, event).code()).isEqualTo(201);
@@ -346,16 +347,16 @@ class LocalClusterKillTest {
             }));
         }
 
-        // One of each, at different moments, each started again some seconds later.
-        Map<String, Double> downtime = new java.util.LinkedHashMap<>();
-        chaos(10, "grid-member-2", downtime);
-        long memberRss = 0;
-        edgeDown = true;
-        chaos(10, "edge-1", downtime);
-        edgeDown = false;
-        chaos(8, "checkout-1", downtime);
-        chaos(8, "worker-1", downtime);
-
+        // One of each, at different moments during the rush, each started again 8 s after its kill.
+        Map<String, Double> downtime = new ConcurrentHashMap<>();
+        List<Future<?>> chaos = new ArrayList<>();
+        chaos.add(pool.submit(() -> chaos(8, "grid-member-2", downtime)));
+        chaos.add(pool.submit(() -> chaos(18, "edge-1", downtime)));
+        chaos.add(pool.submit(() -> chaos(28, "checkout-1", downtime)));
+        chaos.add(pool.submit(() -> chaos(38, "worker-1", downtime)));
+        for (Future<?> c : chaos) {
+            c.get(10, TimeUnit.MINUTES);
+        }
         for (Future<?> r : running) {
             r.get(FAN_DEADLINE.toMinutes() + 2, TimeUnit.MINUTES);
         }
@@ -435,19 +436,26 @@ class LocalClusterKillTest {
                 .isIn("PAID", "PAYMENT_FAILED", "SOLD_OUT", "SOLD_OUT at hold", "abandoned the hold"));
     }
 
-    /** Waits {@code afterSeconds}, SIGKILLs the process, and starts it again 8 s later (waiting until healthy). */
-    private static void chaos(int afterSeconds, String name, Map<String, Double> downtime) {
-        sleep(Duration.ofSeconds(afterSeconds));
+    /** At {@code atSeconds} into the rush, SIGKILLs the process, and starts it again 8 s later (until healthy). */
+    private static Void chaos(int atSeconds, String name, Map<String, Double> downtime) {
+        sleep(Duration.ofNanos(Math.max(0, Duration.ofSeconds(atSeconds).toNanos() - (System.nanoTime() - t0))));
         LocalCluster.Node node = cluster.node(name);
         long pid = node.pid();
         long k0 = System.nanoTime();
         node.kill();
+        if (name.startsWith("edge")) {
+            edgeDown = true;
+        }
         note("SIGKILL %s (pid %d)", name, pid);
         sleep(Duration.ofSeconds(8));
         node.restart();
+        if (name.startsWith("edge")) {
+            edgeDown = false;
+        }
         double down = (System.nanoTime() - k0) / 1e9;
         downtime.put(name, Math.round(down * 10) / 10.0);
-        note("%s back (pid %d), healthy %.1f s after the kill (start %.1f s)", name, node.pid(), down,
+        note("%s back (pid %d), healthy %.1f s after the kill (its start took %.1f s)", name, node.pid(), down,
                 node.lastStartSeconds());
+        return null;
     }
 }
