@@ -127,7 +127,6 @@ public final class LocalCluster implements AutoCloseable {
         try {
             Files.createDirectories(dir.resolve("logs"));
             Files.createDirectories(dir.resolve("haproxy"));
-            Files.createDirectories(dir.resolve("cds"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -377,12 +376,6 @@ public final class LocalCluster implements AutoCloseable {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmFlags(settings.heaps().getOrDefault(role.label, "256m")));
             cmd.addAll(settings.jvmArgs());
-            // A class-data archive per process, written at its first clean exit and mapped by every later start:
-            // a restart (and the next ./floodgate start --cluster) loads its classes faster.
-            cmd.add("-XX:+AutoCreateSharedArchive");
-            cmd.add("-XX:SharedArchiveFile=" + settings.dataDir().resolve("cds").resolve(name + ".jsa"));
-            cmd.add("-Xlog:cds=off");
-            cmd.add("-Xlog:cds+dynamic=off");
             cmd.add("-Dfloodgate.cluster.dir=" + settings.dataDir());
             cmd.add("-Dfloodgate.cluster.node=" + name);
             Map<String, String> all = new LinkedHashMap<>(props);
@@ -594,7 +587,10 @@ public final class LocalCluster implements AutoCloseable {
         return readySeconds;
     }
 
-    /** Resident memory of every process of the cluster (launcher, services, HAProxy, Pulsar, PostgreSQL), in KiB. */
+    /**
+     * Resident memory (RSS) of every process of the cluster (launcher, services, HAProxy, Pulsar), in KiB; for
+     * PostgreSQL the proportional set size (PSS) summed over its processes, which share their buffers.
+     */
     public Map<String, Long> rssByProcess() {
         Map<String, Long> rss = new LinkedHashMap<>();
         rss.put("launcher", rssKib(ProcessHandle.current().pid()));
@@ -610,13 +606,27 @@ public final class LocalCluster implements AutoCloseable {
             if (cmd.contains("PulsarChildMain")) {
                 rss.put("pulsar", rssKib(h.pid()));
             } else if (cmd.contains("postgres")) {
-                postgresKib += rssKib(h.pid());
+                // Its processes share the buffer cache: their RSS would count it once each, their PSS once.
+                postgresKib += pssKib(h.pid());
             }
         }
         if (postgresKib > 0) {
-            rss.put("postgresql (all its processes)", postgresKib);
+            rss.put("postgresql (PSS of all its processes)", postgresKib);
         }
         return rss;
+    }
+
+    static long pssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone, or not ours to read
+        }
+        return 0;
     }
 
     static long rssKib(long pid) {
