@@ -13,9 +13,12 @@ import java.util.List;
  * @param backupCount    synchronous backups of every stock entry; 1 survives the loss of one member
  * @param sweepInterval  how often a member returns the expired holds of its own partitions to stock
  * @param network        where a member binds, what it advertises, and how it finds the others in Kubernetes
+ * @param splitBrainMinClusterSize  0 = off (a lone embedded member); else a member refuses reads and writes of the
+ *                       stock and queue maps while it sees fewer members than this (the minority of a network
+ *                       split sells nothing), and those maps merge back discarding the minority's entries
  */
 public record GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
-                           Duration sweepInterval, Network network) {
+                           Duration sweepInterval, Network network, int splitBrainMinClusterSize) {
     public enum Role { MEMBER, CLIENT }
 
     /**
@@ -58,6 +61,9 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         if (backupCount < 0 || backupCount > 6) {
             throw new IllegalArgumentException("grid backup count must be 0..6");
         }
+        if (splitBrainMinClusterSize < 0) {
+            throw new IllegalArgumentException("grid.split-brain-protection.min-cluster-size must be 0 (off) or more");
+        }
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("grid sweep interval must be positive");
         }
@@ -70,6 +76,12 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         }
     }
 
+    /** As the canonical constructor without split-brain protection. */
+    public GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
+                        Duration sweepInterval, Network network) {
+        this(clusterName, role, members, port, backupCount, sweepInterval, network, 0);
+    }
+
     /** As the canonical constructor with the default network (Hazelcast's own choices, no Kubernetes). */
     public GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
                         Duration sweepInterval) {
@@ -79,7 +91,8 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
     /**
      * Reads the {@code grid} config node: {@code cluster-name}, {@code role} (member|client), {@code members}
      * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}, {@code interface},
-     * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port}.
+     * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port},
+     * {@code split-brain-protection.min-cluster-size}.
      */
     public static GridSettings from(io.helidon.common.config.Config grid) {
         return new GridSettings(
@@ -92,7 +105,8 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
                 new Network(grid.get("interface").asString().orElse(""),
                         grid.get("public-address").asString().orElse(""),
                         grid.get("kubernetes.service-dns").asString().orElse(""),
-                        grid.get("kubernetes.service-port").asInt().orElse(0)));
+                        grid.get("kubernetes.service-port").asInt().orElse(0)),
+                grid.get("split-brain-protection.min-cluster-size").asInt().orElse(0));
     }
 
     /** A lone embedded member: the local stack's and the tests' default. */

@@ -157,6 +157,9 @@ public final class LocalCluster implements AutoCloseable {
             m.props.put("grid.port", Integer.toString(m.gridPort));
             m.props.put("grid.interface", "127.0.0.1");
             m.props.put("grid.graceful-shutdown-max-wait-millis", "15000");
+            // A member cut off from the others (a network split) must not sell: a majority is needed.
+            m.props.put("grid.split-brain-protection.min-cluster-size",
+                    Integer.toString(settings.gridMembers() / 2 + 1));
             putList(m.props, "grid.members", memberList);
         }
         Node simulator = add(Role.SIMULATOR, 0);
@@ -601,11 +604,16 @@ public final class LocalCluster implements AutoCloseable {
             rss.put("haproxy", rssKib(haproxy.pid()));
         }
         long postgresKib = 0;
+        java.util.Set<Long> ours = nodes.values().stream().map(Node::pid).collect(Collectors.toSet());
         for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
-            String cmd = h.info().commandLine().orElse("");
-            if (cmd.contains("PulsarChildMain")) {
+            // By executable: a service's class path names the PostgreSQL driver, Pulsar's is too long to be read.
+            String command = h.info().command().orElse("");
+            if (ours.contains(h.pid()) || (haproxy != null && h.pid() == haproxy.pid())) {
+                continue;
+            }
+            if (command.endsWith("/java")) {
                 rss.put("pulsar", rssKib(h.pid()));
-            } else if (cmd.contains("postgres")) {
+            } else if (command.endsWith("/postgres")) {
                 // Its processes share the buffer cache: their RSS would count it once each, their PSS once.
                 postgresKib += pssKib(h.pid());
             }
