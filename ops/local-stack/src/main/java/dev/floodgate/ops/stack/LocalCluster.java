@@ -368,7 +368,13 @@ public final class LocalCluster implements AutoCloseable {
             return LocalCluster.rssKib(pid());
         }
 
-        public synchronized void start() {
+        public void start() {
+            startProcess();
+            // Outside this node's lock: the pids file reads every node's pid under its own lock.
+            writePids();
+        }
+
+        private synchronized void startProcess() {
             if (isAlive()) {
                 throw new IllegalStateException(name + " is already running");
             }
@@ -406,7 +412,6 @@ public final class LocalCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + name, e);
             }
-            writePids();
         }
 
         /** Waits until {@code /observe/health} answers 200; fails early if the process ends. */
@@ -507,7 +512,15 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private synchronized void writePids() {
+    private final Object pidsLock = new Object();
+
+    private void writePids() {
+        synchronized (pidsLock) {
+            writePidsLocked();
+        }
+    }
+
+    private void writePidsLocked() {
         StringBuilder b = new StringBuilder();
         if (haproxy != null) {
             b.append(haproxy.pid()).append('\n');
