@@ -7,6 +7,10 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.PartitionGroupConfig;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
@@ -17,6 +21,7 @@ import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.queue.QueueState;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -161,8 +166,27 @@ public final class Grid implements AutoCloseable {
                 .setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(QueueState.SPOTS_MAP).setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(QueueState.TOOK_MAP).setBackupCount(settings.backupCount()));
+        protectAgainstSplitBrain(config, settings.splitBrainMinClusterSize());
         GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
         return config;
+    }
+
+    /** The split-brain protection of the stock and queue maps (see {@link GridSettings#splitBrainMinClusterSize}). */
+    public static final String SPLIT_BRAIN_PROTECTION = "floodgate-majority";
+
+    private static void protectAgainstSplitBrain(Config config, int minClusterSize) {
+        if (minClusterSize <= 0) {
+            return;
+        }
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SPLIT_BRAIN_PROTECTION, true,
+                minClusterSize).setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+        // On merge the smaller side's entries are dropped: it could not change them (protection), and taking them
+        // (PassThrough) or adding them (PutIfAbsent) could bring back stock the majority has since sold.
+        for (String map : List.of(Inventory.MAP, QueueState.MAP, QueueState.SPOTS_MAP, QueueState.TOOK_MAP)) {
+            config.getMapConfig(map).setSplitBrainProtectionName(SPLIT_BRAIN_PROTECTION)
+                    .setMergePolicyConfig(new MergePolicyConfig(DiscardMergePolicy.class.getName(),
+                            MergePolicyConfig.DEFAULT_BATCH_SIZE));
+        }
     }
 
     public static ClientConfig clientConfig(GridSettings settings) {

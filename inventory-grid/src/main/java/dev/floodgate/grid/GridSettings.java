@@ -13,9 +13,12 @@ import java.util.List;
  * @param backupCount    synchronous backups of every stock entry; 1 survives the loss of one member
  * @param sweepInterval  how often a member returns the expired holds of its own partitions to stock
  * @param network        where a member binds, what it advertises, and how it finds the others in Kubernetes
+ * @param splitBrainMinClusterSize  0 = off (a lone embedded member); else a member refuses reads and writes of the
+ *                       stock and queue maps while it sees fewer members than this (the minority of a network
+ *                       split sells nothing), and those maps merge back discarding the minority's entries
  */
 public record GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
-                           Duration sweepInterval, Network network) {
+                           Duration sweepInterval, Network network, int splitBrainMinClusterSize) {
     public enum Role { MEMBER, CLIENT }
 
     /**
@@ -76,6 +79,9 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         if (backupCount < 0 || backupCount > 6) {
             throw new IllegalArgumentException("grid backup count must be 0..6");
         }
+        if (splitBrainMinClusterSize < 0) {
+            throw new IllegalArgumentException("grid.split-brain-protection.min-cluster-size must be 0 (off) or more");
+        }
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("grid sweep interval must be positive");
         }
@@ -92,6 +98,12 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         }
     }
 
+    /** As the canonical constructor without split-brain protection. */
+    public GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
+                        Duration sweepInterval, Network network) {
+        this(clusterName, role, members, port, backupCount, sweepInterval, network, 0);
+    }
+
     /** As the canonical constructor with the default network (Hazelcast's own choices, no Kubernetes). */
     public GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
                         Duration sweepInterval) {
@@ -102,7 +114,7 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
      * Reads the {@code grid} config node: {@code cluster-name}, {@code role} (member|client), {@code members}
      * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}, {@code interface},
      * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port},
-     * {@code partition-group} (none|zone|host), {@code zone}.
+     * {@code partition-group} (none|zone|host), {@code zone}, {@code split-brain-protection.min-cluster-size}.
      */
     public static GridSettings from(io.helidon.common.config.Config grid) {
         return new GridSettings(
@@ -118,7 +130,8 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
                         grid.get("kubernetes.service-port").asInt().orElse(0),
                         PartitionGroup.valueOf(grid.get("partition-group").asString().orElse("none").strip()
                                 .toUpperCase(java.util.Locale.ROOT)),
-                        grid.get("zone").asString().orElse("")));
+                        grid.get("zone").asString().orElse("")),
+                grid.get("split-brain-protection.min-cluster-size").asInt().orElse(0));
     }
 
     /** A lone embedded member: the local stack's and the tests' default. */
@@ -130,6 +143,7 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
     @Override
     public String toString() {
         return "GridSettings[role=" + role + ", members=" + members + ", port=" + port + ", backupCount=" + backupCount
-                + ", sweepInterval=" + sweepInterval + ", network=" + network + "]";
+                + ", sweepInterval=" + sweepInterval + ", network=" + network + ", splitBrainMinClusterSize="
+                + splitBrainMinClusterSize + "]";
     }
 }

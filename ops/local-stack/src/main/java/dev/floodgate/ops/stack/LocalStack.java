@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
         stopped.await();
     }
 
-    private static void quietLogging() {
+    static void quietLogging() {
         try (var in = LocalStack.class.getResourceAsStream("/local-stack-logging.properties")) {
             if (in != null && System.getProperty("java.util.logging.config.file") == null) {
                 java.util.logging.LogManager.getLogManager().readConfiguration(in);
@@ -182,7 +182,7 @@ public final class LocalStack implements AutoCloseable {
         return java.util.HexFormat.of().formatHex(bytes);
     }
 
-    private static int portOrFree(int port) {
+    static int portOrFree(int port) {
         if (port != 0) {
             return port;
         }
