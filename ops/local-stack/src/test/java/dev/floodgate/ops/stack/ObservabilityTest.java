@@ -115,8 +115,10 @@ class ObservabilityTest {
         // The invariant alert's expression finds nothing to say about a real drop.
         assertThat(queryAll("floodgate_stock_available + floodgate_stock_held + floodgate_stock_sold"
                 + " != floodgate_stock_capacity")).isEmpty();
+        // At least this drop's two orders: the meter registry is the JVM's, so stacks that other test classes ran
+        // earlier in this JVM count too.
         assertThat(query("sum(floodgate_http_requests_seconds_count{job=\"checkout\",service=\"checkout\","
-                + "route=\"/api/orders\",method=\"POST\"})")).isEqualTo(2);
+                + "route=\"/api/orders\",method=\"POST\"})")).isGreaterThanOrEqualTo(2);
     }
 
     @Test
