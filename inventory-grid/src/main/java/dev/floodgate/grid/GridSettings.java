@@ -16,9 +16,18 @@ import java.util.List;
  * @param splitBrainMinClusterSize  0 = off (a lone embedded member); else a member refuses reads and writes of the
  *                       stock and queue maps while it sees fewer members than this (the minority of a network
  *                       split sells nothing), and those maps merge back discarding the minority's entries
+ * @param heartbeatTimeout how long a member (or client) hears nothing from another before counting it gone. On a
+ *                       network cut nothing is refused or reset, so until then every call sent to the unreachable
+ *                       member waits, and the majority keeps the cut-off member's partitions (their backups are not
+ *                       promoted); Hazelcast's default is 60 s, a minute of stalled holds in a drop. Too short, a long
+ *                       GC pause or a saturated host gets a healthy member thrown out (and merged back later).
  */
 public record GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
-                           Duration sweepInterval, Network network, int splitBrainMinClusterSize) {
+                           Duration sweepInterval, Network network, int splitBrainMinClusterSize,
+                           Duration heartbeatTimeout) {
+    /** See {@link #heartbeatTimeout}: 20 s, ten of the members' 2-second heartbeats. */
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+
     public enum Role { MEMBER, CLIENT }
 
     /**
@@ -82,6 +91,10 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
         if (splitBrainMinClusterSize < 0) {
             throw new IllegalArgumentException("grid.split-brain-protection.min-cluster-size must be 0 (off) or more");
         }
+        heartbeatTimeout = heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout;
+        if (heartbeatTimeout.compareTo(Duration.ofSeconds(5)) < 0 || heartbeatTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("grid.heartbeat-timeout-millis must be 5000..300000");
+        }
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("grid sweep interval must be positive");
         }
@@ -96,6 +109,13 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
             // Hazelcast would refuse the member later, and only once a second one joins: say it at start-up.
             throw new IllegalArgumentException("grid.partition-group: zone needs grid.zone (this member's zone)");
         }
+    }
+
+    /** As the canonical constructor with the default heartbeat timeout. */
+    public GridSettings(String clusterName, Role role, List<String> members, int port, int backupCount,
+                        Duration sweepInterval, Network network, int splitBrainMinClusterSize) {
+        this(clusterName, role, members, port, backupCount, sweepInterval, network, splitBrainMinClusterSize,
+                DEFAULT_HEARTBEAT_TIMEOUT);
     }
 
     /** As the canonical constructor without split-brain protection. */
@@ -114,7 +134,8 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
      * Reads the {@code grid} config node: {@code cluster-name}, {@code role} (member|client), {@code members}
      * (list), {@code port}, {@code backup-count}, {@code sweep-interval-millis}, {@code interface},
      * {@code public-address}, {@code kubernetes.service-dns}, {@code kubernetes.service-port},
-     * {@code partition-group} (none|zone|host), {@code zone}, {@code split-brain-protection.min-cluster-size}.
+     * {@code partition-group} (none|zone|host), {@code zone}, {@code split-brain-protection.min-cluster-size},
+     * {@code heartbeat-timeout-millis}.
      */
     public static GridSettings from(io.helidon.common.config.Config grid) {
         return new GridSettings(
@@ -131,7 +152,9 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
                         PartitionGroup.valueOf(grid.get("partition-group").asString().orElse("none").strip()
                                 .toUpperCase(java.util.Locale.ROOT)),
                         grid.get("zone").asString().orElse("")),
-                grid.get("split-brain-protection.min-cluster-size").asInt().orElse(0));
+                grid.get("split-brain-protection.min-cluster-size").asInt().orElse(0),
+                Duration.ofMillis(grid.get("heartbeat-timeout-millis").asLong()
+                        .orElse(DEFAULT_HEARTBEAT_TIMEOUT.toMillis())));
     }
 
     /** A lone embedded member: the local stack's and the tests' default. */
@@ -144,6 +167,6 @@ public record GridSettings(String clusterName, Role role, List<String> members, 
     public String toString() {
         return "GridSettings[role=" + role + ", members=" + members + ", port=" + port + ", backupCount=" + backupCount
                 + ", sweepInterval=" + sweepInterval + ", network=" + network + ", splitBrainMinClusterSize="
-                + splitBrainMinClusterSize + "]";
+                + splitBrainMinClusterSize + ", heartbeatTimeout=" + heartbeatTimeout + "]";
     }
 }

@@ -48,6 +48,7 @@ public final class Servers {
             routing.addFilter(cors);
         }
         routes.accept(routing);
+        GridUnavailable.answer503(routing, cors::restoreHeaders);
         JsonHttp.errorHandling(routing, cors::restoreHeaders);
         return WebServer.builder()
                 .config(server)

@@ -46,6 +46,9 @@ class ServersTest {
                 .get("/boom", (req, res) -> {
                     throw new IllegalStateException("secret internals");
                 })
+                .get("/grid-split", (req, res) -> {
+                    throw new com.hazelcast.splitbrainprotection.SplitBrainProtectionException("too few members");
+                })
                 .get("/cached", (req, res) -> {
                     // What Helidon's static content does for a conditional GET of an unchanged file.
                     throw new HttpException("not modified", Status.NOT_MODIFIED_304, true);
@@ -61,6 +64,15 @@ class ServersTest {
     private static HttpClientResponse post(String body) {
         return client.method(Method.POST).path("/greetings").header(HeaderNames.CONTENT_TYPE, "application/json")
                 .submit(body);
+    }
+
+    @Test
+    void theGridRefusingOnTheSmallSideOfASplitIsA503ToRetryNotA500() {
+        try (HttpClientResponse res = client.get("/grid-split").request()) {
+            assertThat(res.status().code()).isEqualTo(503);
+            assertThat(res.headers().first(HeaderNames.RETRY_AFTER)).contains("1");
+            assertThat(res.as(String.class)).contains("\"code\":\"UNAVAILABLE\"").doesNotContain("too few members");
+        }
     }
 
     @Test
