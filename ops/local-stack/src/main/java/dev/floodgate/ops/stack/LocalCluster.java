@@ -2,6 +2,7 @@ package dev.floodgate.ops.stack;
 
 import dev.floodgate.engines.postgres.PostgresServer;
 import dev.floodgate.engines.pulsar.PulsarStandalone;
+import dev.floodgate.grid.JvmFlags;
 import dev.floodgate.runtime.ServiceConfig;
 
 import java.io.IOException;
@@ -461,16 +462,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private static List<String> jvmFlags(String heap) {
         List<String> flags = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-Xss512k", "--enable-native-access=ALL-UNNAMED",
-                // What Hazelcast asks for to use its fast paths on Java 9+ (the same flags as ./floodgate start).
-                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24) {
-            flags.add("--sun-misc-unsafe-memory-access=allow");
-        }
+                "-Xss512k"));
+        // What Hazelcast asks for (the same file ./floodgate start reads).
+        flags.addAll(JvmFlags.forThisJava());
         return flags;
     }
 
