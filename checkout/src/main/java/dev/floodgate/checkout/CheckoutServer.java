@@ -12,6 +12,7 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Cors;
 import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
@@ -63,6 +64,7 @@ public final class CheckoutServer implements AutoCloseable {
     }
 
     private static CheckoutServer start(Config config, Grid grid, Grid ownedGrid) {
+        PaymentTiming timing = PaymentTiming.from(config);
         Clock clock = Clock.systemUTC();
         HikariDataSource dataSource = Database.pool(config.get("db"), "checkout");
         PulsarClient pulsar = null;
@@ -81,14 +83,11 @@ public final class CheckoutServer implements AutoCloseable {
                             () -> new IllegalArgumentException("admission.jwks-url is required")),
                     ServiceConfig.millis(config.get("admission.jwks-refresh-min-interval-millis"), 5_000), clock,
                     config.get("admission.verified-cache-entries").asInt().orElse(TokenVerifier.DEFAULT_REMEMBERED));
-            OrderService.requireHoldOutlivesPayment(
-                    ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000),
-                    ServiceConfig.millis(config.get("checkout.payment-timeout-millis"), 600_000));
             OrderStore store = new OrderStore(dataSource);
             OutboxRelay wake = relay;
             OrderService orders = new OrderService(grid.catalog(), grid.inventory(), store,
                     config.get("pulsar.topics.payment-requests").asString().orElse(Topics.PAYMENT_REQUESTS),
-                    ServiceConfig.millis(config.get("checkout.hold-extension-millis"), 900_000), clock, wake::wakeUp);
+                    timing.holdExtension(), clock, wake::wakeUp);
             OrderRoutes routes = new OrderRoutes(orders, store, tokens,
                     config.get("checkout.max-body-bytes").asInt().orElse(4096));
             PoolMeters.register(dataSource);

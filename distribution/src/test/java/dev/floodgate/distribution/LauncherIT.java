@@ -1,5 +1,6 @@
 package dev.floodgate.distribution;
 
+import dev.floodgate.grid.JvmFlags;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -51,6 +52,9 @@ class LauncherIT {
             HttpResponse<String> health = pollUntilUp(ready, member, log);
             assertThat(health.body()).contains("\"clusterState\":\"ACTIVE\"").contains("\"members\":1");
             assertThat(get("http://127.0.0.1:" + httpPort + "/observe/health/live").statusCode()).isEqualTo(200);
+            // The launcher exec'd into java with the JVM flags' one source (lib/jvm-flags.txt, read by JvmFlags too).
+            assertThat(DIST.resolve("lib/jvm-flags.txt")).isRegularFile();
+            assertThat(member.info().arguments().orElseThrow()).containsAll(JvmFlags.forThisJava());
 
             member.destroy(); // SIGTERM, as Kubernetes stops a pod
             assertThat(member.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS))

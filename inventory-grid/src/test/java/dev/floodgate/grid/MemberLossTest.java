@@ -169,12 +169,10 @@ class MemberLossTest {
 
     private static Process startMember(String cluster, List<Integer> ports, int index) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(), cluster,
-                ports.stream().map(String::valueOf).collect(Collectors.joining(",")), String.valueOf(index));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(JvmFlags.forThisJava());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemberMain.class.getName(), cluster,
+                ports.stream().map(String::valueOf).collect(Collectors.joining(",")), String.valueOf(index)));
         File log = new File("target/member-loss-" + index + ".log");
         return new ProcessBuilder(command).redirectError(log).start();
     }

@@ -4,9 +4,9 @@ import io.gatling.app.Gatling$;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,12 +46,13 @@ class SmallFullDropTest {
         Path classpathFile = STACK.resolve("local-stack.classpath");
         assertThat(classpathFile).as("the local stack's class path, written by the build of ops/local-stack "
                 + "(run the whole build: ./floodgate test)").isRegularFile();
+        StackClasses stackClasses = new StackClasses(classpathFile);
         Set<Integer> taken = new HashSet<>();
-        int edge = freePort(taken);
-        int checkout = freePort(taken);
-        int worker = freePort(taken);
-        int simulator = freePort(taken);
-        int idp = freePort(taken);
+        int edge = stackClasses.freePort(taken);
+        int checkout = stackClasses.freePort(taken);
+        int worker = stackClasses.freePort(taken);
+        int simulator = stackClasses.freePort(taken);
+        int idp = stackClasses.freePort(taken);
         Path logs = BASE.resolve("target").resolve("small-full-drop");
         Path data = logs.resolve("data");
         deleteTree(data);
@@ -68,7 +68,7 @@ class SmallFullDropTest {
         env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_ISSUER", "https://load-idp.floodgate.test/");
         env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_AUDIENCE", "floodgate-load");
         env.put("TOKEN_EXTERNAL_dash_ISSUERS_0_JWKS_dash_URL", "http://127.0.0.1:" + idp + "/jwks.json");
-        Process stack = startStack(classpathFile, data, env, logs.resolve("stack.log"));
+        Process stack = startStack(classpathFile, stackClasses.jvmFlags(), data, env, logs.resolve("stack.log"));
         try {
             for (int port : List.of(simulator, edge, checkout, worker)) {
                 awaitHealthy(stack, port, logs.resolve("stack.log"));
@@ -105,21 +105,15 @@ class SmallFullDropTest {
     }
 
     /** The stack's JVM as {@code ./floodgate start} runs it (same flags), its output to {@code log}. */
-    private static Process startStack(Path classpathFile, Path data, Map<String, String> env, Path log)
+    private static Process startStack(Path classpathFile, List<String> jvmFlags, Path data, Map<String, String> env,
+                                      Path log)
             throws IOException {
         String classpath = STACK.resolve("classes") + ":" + Files.readString(classpathFile).strip();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-                // What Hazelcast asks for to use its fast paths (as in ./floodgate and the distribution's launcher).
-                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24) {
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
+                "-XX:+UseSerialGC", "-Xmx1g"));
+        // What Hazelcast asks for (the same file ./floodgate start and the distribution's launcher read).
+        command.addAll(jvmFlags);
         command.addAll(List.of("-Dfloodgate.data-dir=" + data, "-cp", classpath, "dev.floodgate.ops.stack.LocalStack"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).directory(BASE.getParent().toFile());
@@ -153,22 +147,42 @@ class SmallFullDropTest {
         }
     }
 
-    /** A free port below the ephemeral range (32768+), so no outgoing connection of the run can take it meanwhile. */
-    private static int freePort(Set<Integer> taken) throws IOException {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-            if (taken.contains(port)) {
-                continue;
+    /**
+     * The stack's own helpers, from its class path (this module depends on none of Floodgate's: {@code ./floodgate
+     * load} builds it alone, and the stack's libraries stay off Gatling's class path): the JVM flags' one source
+     * (inventory-grid's JvmFlags) and ops/local-engines' ProcessSupport.freePort.
+     */
+    private static final class StackClasses {
+        private final ClassLoader loader;
+
+        StackClasses(Path classpathFile) throws IOException {
+            List<URL> urls = new ArrayList<>();
+            urls.add(STACK.resolve("classes").toUri().toURL());
+            for (String entry : Files.readString(classpathFile).strip().split(":")) {
+                urls.add(Path.of(entry).toUri().toURL());
             }
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress("127.0.0.1", port));
-                taken.add(port);
-                return port;
-            } catch (IOException inUse) {
-                // try another
-            }
+            loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         }
-        throw new IOException("no free port below 32000");
+
+        @SuppressWarnings("unchecked")
+        List<String> jvmFlags() throws ReflectiveOperationException {
+            return (List<String>) call("dev.floodgate.grid.JvmFlags", "forThisJava");
+        }
+
+        /** A free port below the ephemeral range (32768+), none of those already {@code taken}. */
+        int freePort(Set<Integer> taken) throws ReflectiveOperationException {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                int port = (int) call("dev.floodgate.engines.support.ProcessSupport", "freePort");
+                if (taken.add(port)) {
+                    return port;
+                }
+            }
+            throw new IllegalStateException("no free port that this run has not taken yet");
+        }
+
+        private Object call(String className, String method) throws ReflectiveOperationException {
+            return Class.forName(className, true, loader).getMethod(method).invoke(null);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

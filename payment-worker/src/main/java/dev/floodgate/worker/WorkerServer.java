@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.runtime.Database;
+import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.pulsar.PulsarClients;
@@ -34,7 +35,7 @@ import java.util.List;
 /**
  * The payment worker: consumes payment requests from Pulsar, charges them through the card processor, records the
  * outcome in its own schema {@code payment}, settles the order in {@code checkout.orders} and the hold in the grid.
- * A {@link Reconciler} settles orders whose outcome stayed unknown past {@code reconciler.payment-timeout-millis}.
+ * A {@link Reconciler} settles orders whose outcome stayed unknown past {@code timing.payment-timeout-millis}.
  * Its HTTP server serves {@code /observe/health} (readiness: Pulsar consumer connected, database, grid),
  * {@code /observe/metrics} (counters named {@code floodgate_worker_*}), the operator endpoints
  * {@code GET /api/operator/audit} and {@code GET /api/operator/dead-letters} (HTTP Basic, {@code operator.*}), and
@@ -82,6 +83,7 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     private static WorkerServer start(Config config, Grid grid, Grid ownedGrid) {
+        PaymentTiming timing = PaymentTiming.from(config);
         ConsumerSettings consumerSettings = ConsumerSettings.from(config);
         ProviderGateway gateway = new ProviderGateway(ProviderSettings.from(config.get("provider")));
         HikariDataSource dataSource = Database.pool(config.get("db"), "payment-worker");
@@ -97,7 +99,8 @@ public final class WorkerServer implements AutoCloseable {
             PaymentProcessor processor = new PaymentProcessor(store, gateway, grid.inventory(), metrics);
             consumer = new PaymentConsumer(pulsar, consumerSettings, processor, metrics);
             reconciler = new Reconciler(store, processor, gateway, metrics,
-                    ReconcilerSettings.from(config.get("reconciler"), gateway.settings().worstCase()));
+                    ReconcilerSettings.from(config.get("reconciler"), timing.paymentTimeout(),
+                            gateway.settings().worstCase()));
             PaymentConsumer subscribed = consumer;
             OperatorRoutes operator = OperatorRoutes.from(config, dataSource, grid.inventory(), gateway, pulsar,
                     consumerSettings.deadLetterTopic(), metrics);

@@ -138,8 +138,7 @@ public final class EdgeServer implements AutoCloseable {
             // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
             // is rebuilt from there: sold and awaiting-payment orders stay taken, holds without an order are gone.
             grid.catalog().persistTo(CatalogStore.migrate(dataSource));
-            GridRebuild.Report rebuilt = GridRebuild.rebuild(grid, dataSource,
-                    ServiceConfig.millis(config.get("grid.rebuild-checkout-hold-millis"), 900_000), clock);
+            GridRebuild.Report rebuilt = GridRebuild.rebuild(grid, dataSource, settings.timing().holdExtension(), clock);
             if (rebuilt.categoriesRebuilt() > 0) {
                 LOG.log(System.Logger.Level.INFO, "grid rebuilt from PostgreSQL: " + rebuilt);
             }

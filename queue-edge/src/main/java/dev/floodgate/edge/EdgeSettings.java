@@ -3,6 +3,7 @@ package dev.floodgate.edge;
 import dev.floodgate.edge.operator.QueueSettings;
 import dev.floodgate.edge.token.ExternalIssuer;
 import dev.floodgate.grid.GridSettings;
+import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.ServiceConfig;
 import dev.floodgate.runtime.operator.OperatorSettings;
 import io.helidon.config.Config;
@@ -17,7 +18,7 @@ record EdgeSettings(GridSettings grid, OperatorSettings operators, String issuer
                     Duration pushInterval, Duration streamHeartbeat, Duration streamMaxLifetime, int maxStreams,
                     double holdReturnShare, Duration keyReload, int tokenCacheEntries, Duration stateMaxAge,
                     int localTickets, List<ExternalIssuer> externalIssuers, Duration refreshTtl,
-                    Duration refreshFamilyTtl, Duration sessionPurgeInterval) {
+                    Duration refreshFamilyTtl, Duration sessionPurgeInterval, PaymentTiming timing) {
     static final String DEFAULTS = "queue-edge.yaml";
 
     static EdgeSettings from(Config config) {
@@ -52,7 +53,8 @@ record EdgeSettings(GridSettings grid, OperatorSettings operators, String issuer
                 positive(ServiceConfig.millis(config.get("token.refresh-family-ttl-millis"), 2_592_000_000L),
                         "session family"),
                 positive(ServiceConfig.millis(config.get("token.session-purge-interval-millis"), 3_600_000),
-                        "session purge"));
+                        "session purge"),
+                PaymentTiming.from(config));
     }
 
     private static Duration positive(Duration d, String what) {

@@ -16,8 +16,16 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 
 /**
- * A service's PostgreSQL: a bounded HikariCP pool from the {@code db} config node, and the service's own schema
- * migrated by Flyway. Each service owns one schema and its migrations; they share only the server.
+ * A service's PostgreSQL: a bounded HikariCP pool from the {@code db} config node, and schemas migrated by Flyway.
+ *
+ * <p>All services use one database, one schema per set of migrations, each migrated by the service that owns it:
+ * {@code edge} (queue-edge), {@code catalog} (queue-edge, through inventory-grid's {@code CatalogStore}),
+ * {@code checkout} (checkout), {@code payment} (payment-worker) and {@code operators} (queue-edge and payment-worker
+ * both, through {@link dev.floodgate.runtime.operator.OperatorAccess}). The schemas are not private to their owner:
+ * the payment-worker writes {@code checkout.orders} and {@code checkout.tickets} when it settles an order (its
+ * {@code PaymentStore}, used by the payment processor and the reconciler) and reads them for its audit; queue-edge
+ * reads {@code catalog.*} and {@code checkout.orders} to rebuild a cold grid (inventory-grid's {@code GridRebuild});
+ * queue-edge and payment-worker share the operator accounts, sessions and audit trail.
  */
 public final class Database {
     private Database() {

@@ -99,22 +99,6 @@ public final class OrderService {
         }
     }
 
-    /** Margin the in-checkout hold keeps beyond the payment timeout: a reconciler round, a provider lookup, clock skew. */
-    public static final Duration HOLD_MARGIN = Duration.ofMinutes(2);
-
-    /**
-     * The grid keeps a hold in checkout for {@code holdExtension}; the payment worker's reconciler settles an order
-     * still awaiting payment after {@code paymentTimeout}. The first must outlive the second by {@link #HOLD_MARGIN},
-     * or the grid could return seats to stock while their payment is still being resolved (and then sell them again).
-     */
-    public static void requireHoldOutlivesPayment(Duration holdExtension, Duration paymentTimeout) {
-        if (holdExtension.compareTo(paymentTimeout.plus(HOLD_MARGIN)) < 0) {
-            throw new IllegalArgumentException("checkout.hold-extension-millis (" + holdExtension.toMillis()
-                    + ") must exceed checkout.payment-timeout-millis (" + paymentTimeout.toMillis() + ") by at least "
-                    + HOLD_MARGIN.toMillis() + " ms");
-        }
-    }
-
     static UUID orderId(String fanId, String idempotencyKey) {
         return UUID.nameUUIDFromBytes(("order\n" + fanId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
     }

@@ -292,11 +292,6 @@ public record QueueState(String eventId, QueueStatus status, long nextTicket, lo
         return next.build();
     }
 
-    /** A fan left who had not taken stock. */
-    public QueueState withFinished(long place, long nowMillis) {
-        return withFinished(place, nowMillis, false);
-    }
-
     /**
      * The admitted fan at {@code place} took stock for the first time (the caller sees to "first"): they no longer
      * have stock reserved for them ({@link #awaitingTake}). Nothing changes once their admission is over.

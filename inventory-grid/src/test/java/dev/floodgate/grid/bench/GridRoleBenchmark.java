@@ -5,6 +5,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
+import dev.floodgate.grid.JvmFlags;
 import dev.floodgate.grid.MemberMain;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
@@ -394,15 +395,11 @@ class GridRoleBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> started = new ArrayList<>();
         for (int i : indexes) {
-            List<String> command = List.of(java, "-Xmx" + MEMBER_HEAP, "-XX:+UseSerialGC",
-                    "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
-                    "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                    "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(), cluster,
-                    ports.stream().map(String::valueOf).collect(Collectors.joining(",")), String.valueOf(i));
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + MEMBER_HEAP, "-XX:+UseSerialGC",
+                    "-XX:+ExitOnOutOfMemoryError"));
+            command.addAll(JvmFlags.forThisJava());
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemberMain.class.getName(), cluster,
+                    ports.stream().map(String::valueOf).collect(Collectors.joining(",")), String.valueOf(i)));
             File log = new File("target/grid-role-bench-member-" + i + ".log");
             started.add(new ProcessBuilder(command).redirectError(log).start());
         }

@@ -10,9 +10,8 @@ import java.time.Duration;
  *
  * @param enabled        {@code reconciler.enabled}
  * @param paymentTimeout an order still AWAITING_PAYMENT this long after it was placed is settled by asking the
- *                       provider ({@code reconciler.payment-timeout-millis}). Checkout's
- *                       {@code checkout.hold-extension-millis} must exceed it by a margin (see checkout.yaml), or the
- *                       grid could return seats to stock while their payment is still being resolved.
+ *                       provider ({@code timing.payment-timeout-millis}, read and checked against the hold
+ *                       extension by service-runtime's {@link dev.floodgate.runtime.PaymentTiming}).
  * @param interval       pause between rounds ({@code reconciler.interval-millis})
  * @param attemptLease   an order whose charge attempt started less than this long ago is left alone: the attempt
  *                       may still create a charge ({@code reconciler.attempt-lease-millis}; 0 means the provider
@@ -28,18 +27,20 @@ public record ReconcilerSettings(boolean enabled, Duration paymentTimeout, Durat
                                  int batchSize, Duration followUpDelay, Duration lateChargeRecheckDelay) {
     public ReconcilerSettings {
         if (paymentTimeout.isZero() || interval.isZero()) {
-            throw new IllegalArgumentException("reconciler.payment-timeout-millis and interval-millis must be positive");
+            throw new IllegalArgumentException(
+                    "timing.payment-timeout-millis and reconciler.interval-millis must be positive");
         }
         if (batchSize < 1 || batchSize > 10_000) {
             throw new IllegalArgumentException("reconciler.batch-size must be 1..10000");
         }
     }
 
-    public static ReconcilerSettings from(Config reconciler, Duration gatewayWorstCase) {
+    /** From {@code reconciler.*}, with the payment timeout of {@link dev.floodgate.runtime.PaymentTiming}. */
+    public static ReconcilerSettings from(Config reconciler, Duration paymentTimeout, Duration gatewayWorstCase) {
         Duration lease = ServiceConfig.millis(reconciler.get("attempt-lease-millis"), 0);
         return new ReconcilerSettings(
                 reconciler.get("enabled").asBoolean().orElse(true),
-                ServiceConfig.millis(reconciler.get("payment-timeout-millis"), 600_000),
+                paymentTimeout,
                 ServiceConfig.millis(reconciler.get("interval-millis"), 5_000),
                 lease.isZero() ? gatewayWorstCase.plusSeconds(5) : lease,
                 reconciler.get("batch-size").asInt().orElse(200),

@@ -112,7 +112,7 @@ class SettlementTest {
         overrides.put("provider.circuit-breaker.delay-millis", "1000");
         overrides.put("provider.webhook-secret", SECRET);
         overrides.put("reconciler.enabled", "false");
-        overrides.put("reconciler.payment-timeout-millis", "1");
+        overrides.put("timing.payment-timeout-millis", "1");
         overrides.put("reconciler.follow-up-delay-millis", "1");
         overrides.put("reconciler.late-charge-recheck-delay-millis", "2000");
         overrides.put("operator.username", "operator");

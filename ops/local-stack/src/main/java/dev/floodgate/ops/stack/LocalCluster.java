@@ -2,6 +2,7 @@ package dev.floodgate.ops.stack;
 
 import dev.floodgate.engines.postgres.PostgresServer;
 import dev.floodgate.engines.pulsar.PulsarStandalone;
+import dev.floodgate.grid.JvmFlags;
 import dev.floodgate.runtime.ServiceConfig;
 
 import java.io.IOException;
@@ -64,6 +65,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private final ClusterSettings settings;
     private final PrintStream out;
+    private final StartSteps steps;
     private final long startNanos = System.nanoTime();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -84,6 +86,7 @@ public final class LocalCluster implements AutoCloseable {
     private LocalCluster(ClusterSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
+        this.steps = new StartSteps(out, waits);
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -131,11 +134,11 @@ public final class LocalCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         killLeftovers();
-        CompletableFuture<PostgresServer> pg = pgStart = timed("PostgreSQL", () -> PostgresServer.builder()
+        CompletableFuture<PostgresServer> pg = pgStart = steps.timed("PostgreSQL", () -> PostgresServer.builder()
                 .dataDir(dir.resolve("postgres")).database("floodgate").user(settings.dbUser())
                 .password(settings.dbPassword()).build().start());
-        CompletableFuture<PulsarStandalone> broker = pulsarStart = timed("Pulsar", () -> PulsarStandalone.builder()
-                .dataDir(dir.resolve("pulsar")).build().start());
+        CompletableFuture<PulsarStandalone> broker = pulsarStart = steps.timed("Pulsar",
+                () -> PulsarStandalone.builder().dataDir(dir.resolve("pulsar")).build().start());
 
         lbPort = LocalStack.portOrFree(settings.lbPort());
         opsPort = LocalStack.portOrFree(settings.opsPort());
@@ -201,12 +204,12 @@ public final class LocalCluster implements AutoCloseable {
         }
 
         try {
-            step("load balancer (HAProxy)", () -> {
+            steps.step("load balancer (HAProxy)", () -> {
                 startHaproxy();
                 return null;
             });
             // The first member forms the cluster; the others join it (started together they could form two).
-            step(settings.gridMembers() + " grid members", () -> {
+            steps.step(settings.gridMembers() + " grid members", () -> {
                 // Told only of itself the first time, it does not wait for the others to answer its join.
                 Node firstMember = members.getFirst();
                 Map<String, String> all = new LinkedHashMap<>(firstMember.props);
@@ -240,20 +243,20 @@ public final class LocalCluster implements AutoCloseable {
             first.add(ofRole.getFirst());
             rest.addAll(ofRole.subList(1, ofRole.size()));
         }
-        step("simulator and one edge, checkout and worker", () -> {
+        steps.step("simulator and one edge, checkout and worker", () -> {
             startAndAwait(first);
             return null;
         });
-        step(rest.size() + " more services", () -> {
+        steps.step(rest.size() + " more services", () -> {
             startAndAwait(rest);
             return null;
         });
-        step("load balancer sees the edges", () -> {
+        steps.step("load balancer sees the edges", () -> {
             awaitHttp(lbUrl + "/observe/health", HEALTHY_WITHIN, () -> true, "HAProxy");
             return null;
         });
         if (settings.demoEvent()) {
-            step("demo event", () -> {
+            steps.step("demo event", () -> {
                 DemoEvent.ensure(lbUrl, settings.operatorUsername(), settings.operatorPassword());
                 return null;
             });
@@ -461,16 +464,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private static List<String> jvmFlags(String heap) {
         List<String> flags = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-Xss512k", "--enable-native-access=ALL-UNNAMED",
-                // What Hazelcast asks for to use its fast paths on Java 9+ (the same flags as ./floodgate start).
-                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24) {
-            flags.add("--sun-misc-unsafe-memory-access=allow");
-        }
+                "-Xss512k"));
+        // What Hazelcast asks for (the same file ./floodgate start reads).
+        flags.addAll(JvmFlags.forThisJava());
         return flags;
     }
 
@@ -698,17 +694,6 @@ public final class LocalCluster implements AutoCloseable {
         return java.util.HexFormat.of().formatHex(bytes);
     }
 
-    private <T> T step(String what, Supplier<T> action) {
-        long t0 = System.nanoTime();
-        out.printf("floodgate: starting %s...%n", what);
-        T result = action.get();
-        out.printf("floodgate:   %s ready (%.1f s)%n", what, (System.nanoTime() - t0) / 1e9);
-        return result;
-    }
-
-    private <T> CompletableFuture<T> timed(String what, Supplier<T> action) {
-        return CompletableFuture.supplyAsync(() -> step(what, action), waits);
-    }
 
     /** Stops the services (in parallel), then the simulator, the grid members, HAProxy, Pulsar and PostgreSQL. */
     @Override

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Supplier;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The whole platform on one machine, for a newcomer and for the end-to-end test: PostgreSQL and Pulsar started by
@@ -31,6 +31,7 @@ import java.util.function.Supplier;
 public final class LocalStack implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final PrintStream out;
+    private final StartSteps steps;
     private final long startNanos = System.nanoTime();
     private EdgeServer edge;
     private CheckoutServer checkout;
@@ -42,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(PrintStream out) {
         this.out = out;
+        this.steps = new StartSteps(out, ForkJoinPool.commonPool());
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -93,14 +95,15 @@ public final class LocalStack implements AutoCloseable {
         String dbUrl = s.externalDbUrl();
         String pulsarUrl = s.externalPulsarUrl();
         CompletableFuture<PostgresServer> pg = dbUrl.isBlank()
-                ? timed("PostgreSQL", () -> PostgresServer.builder().dataDir(s.dataDir().resolve("postgres"))
+                ? steps.timed("PostgreSQL", () -> PostgresServer.builder().dataDir(s.dataDir().resolve("postgres"))
                 .database("floodgate").user(s.dbUser()).password(s.dbPassword()).build().start())
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<PulsarStandalone> broker = pulsarUrl.isBlank()
-                ? timed("Pulsar", () -> PulsarStandalone.builder().dataDir(s.dataDir().resolve("pulsar")).build().start())
+                ? steps.timed("Pulsar",
+                        () -> PulsarStandalone.builder().dataDir(s.dataDir().resolve("pulsar")).build().start())
                 : CompletableFuture.completedFuture(null);
         try {
-            step("Hazelcast", () -> {
+            steps.step("Hazelcast", () -> {
                 grid = Grid.start(new GridSettings(s.gridClusterName(), GridSettings.Role.MEMBER, s.gridMembers(), 0,
                         1, Duration.ofSeconds(1)));
                 running.push(grid);
@@ -140,14 +143,14 @@ public final class LocalStack implements AutoCloseable {
         String webhookSecret = newSecret();
         // Its books live in the data folder too: a restarted stack's orders are PAID for charges the provider
         // still knows, as with a real processor, so the payment audit still agrees.
-        simulator = step("payment-provider simulator", () -> SimulatorServer.start(ServiceConfig.load(
+        simulator = steps.step("payment-provider simulator", () -> SimulatorServer.start(ServiceConfig.load(
                 "provider-simulator.yaml", Map.of("server.port", Integer.toString(s.simulatorPort()),
                         "cors.allowed-origins", pageOrigins,
                         "simulator.ledger-file", s.simulatorLedgerFile().toString(),
                         "simulator.webhooks.url", "http://127.0.0.1:" + workerPort + "/webhooks/provider",
                         "simulator.webhooks.secret", webhookSecret))));
         running.push(simulator);
-        edge = step("queue-edge", () -> EdgeServer.start(ServiceConfig.load("queue-edge.yaml", with(engines,
+        edge = steps.step("queue-edge", () -> EdgeServer.start(ServiceConfig.load("queue-edge.yaml", with(engines,
                 "server.port", Integer.toString(edgePort),
                 "operator.username", s.operatorUsername(),
                 "operator.password", s.operatorPassword(),
@@ -155,20 +158,20 @@ public final class LocalStack implements AutoCloseable {
                 "web.provider-url", simulator.url(),
                 "token.key-encryption-key-file", keyEncryptionKey(s.dataDir()).toString())), grid));
         running.push(edge);
-        checkout = step("checkout", () -> CheckoutServer.start(ServiceConfig.load("checkout.yaml", with(engines,
+        checkout = steps.step("checkout", () -> CheckoutServer.start(ServiceConfig.load("checkout.yaml", with(engines,
                 "server.port", Integer.toString(checkoutPort),
                 "cors.allowed-origins", pageOrigins,
                 "admission.jwks-url", edge.url() + "/.well-known/jwks.json")), grid));
         running.push(checkout);
-        worker = step("payment-worker", () -> WorkerServer.start(ServiceConfig.load("payment-worker.yaml", with(engines,
-                "server.port", Integer.toString(workerPort),
+        worker = steps.step("payment-worker", () -> WorkerServer.start(ServiceConfig.load("payment-worker.yaml",
+                with(engines, "server.port", Integer.toString(workerPort),
                 "provider.url", simulator.url(),
                 "provider.webhook-secret", webhookSecret,
                 "operator.username", s.operatorUsername(),
                 "operator.password", s.operatorPassword())), grid));
         running.push(worker);
         if (s.demoEvent()) {
-            step("demo event", () -> {
+            steps.step("demo event", () -> {
                 DemoEvent.ensure(edge.url(), s.operatorUsername(), s.operatorPassword());
                 return null;
             });
@@ -222,17 +225,6 @@ public final class LocalStack implements AutoCloseable {
         return map;
     }
 
-    private <T> T step(String what, Supplier<T> action) {
-        long t0 = System.nanoTime();
-        out.printf("floodgate: starting %s...%n", what);
-        T result = action.get();
-        out.printf("floodgate:   %s ready (%.1f s)%n", what, (System.nanoTime() - t0) / 1e9);
-        return result;
-    }
-
-    private <T> CompletableFuture<T> timed(String what, Supplier<T> action) {
-        return CompletableFuture.supplyAsync(() -> step(what, action));
-    }
 
     private void printReady(StackSettings s) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;

@@ -1,6 +1,5 @@
-package dev.floodgate.edge.queue;
+package dev.floodgate.grid.queue;
 
-import dev.floodgate.grid.queue.Shuffle;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

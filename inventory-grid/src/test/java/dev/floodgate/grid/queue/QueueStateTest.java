@@ -1,7 +1,4 @@
-package dev.floodgate.edge.queue;
-
-import dev.floodgate.grid.queue.QueueState;
-import dev.floodgate.grid.queue.QueueStatus;
+package dev.floodgate.grid.queue;
 
 import org.junit.jupiter.api.Test;
 
@@ -142,7 +139,7 @@ class QueueStateTest {
     void aFanWhoLeavesFreesTheirShopperSlotOnce() {
         QueueState state = openWith(100).withSettings(60, 10, 10, T0).advancedTo(T0);
         assertThat(state.active(T0)).isEqualTo(10);
-        QueueState left = state.withFinished(3, T0 + 1);
+        QueueState left = state.withFinished(3, T0 + 1, false);
         assertThat(left.active(T0 + 1)).isEqualTo(9);
         assertThat(left.left()).isEqualTo(1);
         assertThat(left.advancedTo(T0 + 10_000).admittedUpTo()).isEqualTo(11);
