@@ -47,9 +47,10 @@ public final class Servers {
         if (cors.enabled()) {
             routing.addFilter(cors);
         }
-        routes.accept(routing);
+        List<String> served = ServedRoutes.newLog();
+        routes.accept(ServedRoutes.recording(routing, served));
         JsonHttp.errorHandling(routing, cors::restoreHeaders);
-        return WebServer.builder()
+        WebServer started = WebServer.builder()
                 .config(server)
                 .host(server.get("host").asString().orElse("127.0.0.1"))
                 .port(server.get("port").asInt().orElse(0))
@@ -60,5 +61,7 @@ public final class Servers {
                 .routing(routing)
                 .build()
                 .start();
+        ServedRoutes.remember(started, served);
+        return started;
     }
 }
