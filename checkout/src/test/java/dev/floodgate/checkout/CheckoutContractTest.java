@@ -138,6 +138,11 @@ class CheckoutContractTest {
     }
 
     @Test
+    void theDocumentsErrorBodyIsTheSharedOne() {
+        assertThat(CONTRACT.sharedSchemaDrift()).isEmpty();
+    }
+
+    @Test
     void theDocumentListsExactlyTheRoutesCheckoutServes() {
         assertThat(ServedRoutes.atPort(checkout.port())).isNotEmpty().isEqualTo(CONTRACT.operations());
     }

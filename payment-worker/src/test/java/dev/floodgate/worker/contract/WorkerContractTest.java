@@ -137,6 +137,11 @@ class WorkerContractTest {
     }
 
     @Test
+    void theDocumentsErrorBodyIsTheSharedOne() {
+        assertThat(CONTRACT.sharedSchemaDrift()).isEmpty();
+    }
+
+    @Test
     void theDocumentListsExactlyTheRoutesTheWorkerServes() {
         assertThat(ServedRoutes.atPort(worker.port())).isNotEmpty().isEqualTo(CONTRACT.operations());
     }

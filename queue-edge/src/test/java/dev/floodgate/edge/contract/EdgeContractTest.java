@@ -90,6 +90,11 @@ class EdgeContractTest {
     }
 
     @Test
+    void theDocumentsErrorBodyIsTheSharedOne() {
+        assertThat(contract.sharedSchemaDrift()).isEmpty();
+    }
+
+    @Test
     void theDocumentListsExactlyTheRoutesTheEdgeServes() {
         assertThat(ServedRoutes.atPort(edge.server.port())).isNotEmpty().isEqualTo(contract.operations());
     }

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  */
 public final class ApiContract {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options");
+    /** Contracts' schemas every service shares (the error body). */
+    public static final String SHARED_SCHEMAS = "openapi/errors.yaml";
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private final String resource;
@@ -118,6 +120,22 @@ public final class ApiContract {
         Set<String> codes = new TreeSet<>();
         document.path("components").path("schemas").path("ErrorCode").path("enum").forEach(c -> codes.add(c.asText()));
         return codes;
+    }
+
+    /**
+     * The shared schemas ({@code ErrorBody}, {@code ErrorCode}) whose copy in this document differs from the one
+     * source, contracts' {@code openapi/errors.yaml} (empty: every copy is true).
+     */
+    public List<String> sharedSchemaDrift() {
+        JsonNode shared = load(SHARED_SCHEMAS).document.path("components").path("schemas");
+        JsonNode mine = document.path("components").path("schemas");
+        List<String> drift = new ArrayList<>();
+        shared.fieldNames().forEachRemaining(name -> {
+            if (!shared.get(name).equals(mine.path(name))) {
+                drift.add(name + " differs from " + SHARED_SCHEMAS + " in " + resource);
+            }
+        });
+        return drift;
     }
 
     /** Every {@link ErrorCode}, by name: what {@link #errorCodes()} must equal. */

@@ -47,4 +47,16 @@ class ApiContractTest {
         assertThat(sample.openApiProblems()).isEmpty();
         assertThat(sample.operations()).containsExactly("GET /things/special", "GET /things/{thingId}");
     }
+
+    @Test
+    void aCopyOfTheSharedErrorSchemasThatDriftedIsNamed() {
+        assertThat(sample.sharedSchemaDrift()).containsExactlyInAnyOrder(
+                "ErrorBody differs from openapi/errors.yaml in openapi/sample.yaml",
+                "ErrorCode differs from openapi/errors.yaml in openapi/sample.yaml");
+    }
+
+    @Test
+    void theSharedErrorCodesAreErrorCode() {
+        assertThat(ApiContract.load(ApiContract.SHARED_SCHEMAS).errorCodes()).isEqualTo(ApiContract.knownErrorCodes());
+    }
 }
