@@ -132,6 +132,8 @@ class EdgeContractTest {
     void signUpAndSignInErrorsAreDocumented() {
         RunningEdge.SignedUp fan = edge.signUp();
         assertThat(call("POST", "/api/fans", "{\"email\":", null).errorCode()).isEqualTo("VALIDATION");
+        assertThat(call("POST", "/api/fans", "{\"email\":\"" + "x".repeat(4096) + "\"}", null).errorCode())
+                .isEqualTo("PAYLOAD_TOO_LARGE");
         assertThat(call("POST", "/api/fans", Map.of("email", fan.email(), "password", "correct horse battery",
                 "displayName", "Again"), null).errorCode()).isEqualTo("EMAIL_TAKEN");
         assertThat(call("POST", "/api/sessions", Map.of("email", fan.email(), "password", "wrong password!"), null)

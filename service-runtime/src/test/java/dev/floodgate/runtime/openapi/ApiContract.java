@@ -166,9 +166,13 @@ public final class ApiContract {
         if (body == null || body.isEmpty()) {
             return content.isMissingNode() ? List.of() : List.of(where + ": documented with a body, answered none");
         }
-        if (contentType == null || !contentType.startsWith("application/json")) {
-            return content.isMissingNode() ? List.of(where + ": answered a body the document does not have")
-                    : List.of();
+        String mediaType = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        if (!content.has(mediaType)) {
+            return List.of(where + ": answered " + (mediaType.isEmpty() ? "a body without a type" : mediaType)
+                    + ", which the document does not list");
+        }
+        if (!mediaType.equals("application/json")) {
+            return List.of(); // YAML, an event stream: listed, not schema-checked here
         }
         JsonNode schema = content.path("application/json").path("schema");
         if (schema.isMissingNode()) {

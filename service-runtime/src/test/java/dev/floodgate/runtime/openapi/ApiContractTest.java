@@ -38,6 +38,13 @@ class ApiContractTest {
     }
 
     @Test
+    void aBodyOfAnUnlistedMediaTypeIsNot() {
+        assertThat(sample.check("GET", "/things/t-1", 200, "text/plain", "t-1")).isNotEmpty();
+        assertThat(sample.check("GET", "/things/t-1", 200, "application/json; charset=UTF-8",
+                "{\"id\":\"t-1\",\"count\":2}")).isEmpty();
+    }
+
+    @Test
     void aLiteralPathWinsOverATemplate() {
         assertThat(sample.check("GET", "/things/special", 200, "application/json", "[]")).isEmpty();
     }
