@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRouting;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +65,5 @@ public final class ServedRoutes {
                     return result == real ? self[0] : result;
                 });
         return (HttpRouting.Builder) self[0];
-    }
-
-    /** The recorded list, for {@link Servers}. */
-    static List<String> newLog() {
-        return new ArrayList<>();
     }
 }

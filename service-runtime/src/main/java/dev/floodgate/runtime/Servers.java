@@ -47,7 +47,7 @@ public final class Servers {
         if (cors.enabled()) {
             routing.addFilter(cors);
         }
-        List<String> served = ServedRoutes.newLog();
+        List<String> served = new java.util.ArrayList<>();
         routes.accept(ServedRoutes.recording(routing, served));
         JsonHttp.errorHandling(routing, cors::restoreHeaders);
         WebServer started = WebServer.builder()
