@@ -15,6 +15,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
+import dev.floodgate.runtime.openapi.OpenApiDocument;
 import dev.floodgate.runtime.ServiceConfig;
 import dev.floodgate.runtime.pulsar.PulsarClients;
 import dev.floodgate.runtime.observe.Figures;
@@ -93,9 +94,11 @@ public final class CheckoutServer implements AutoCloseable {
             PoolMeters.register(dataSource);
             gauges = CheckoutGauges.start(dataSource, relay, GAUGE_REFRESH_MILLIS);
             gridGauges = GridMeters.sample(grid.hazelcast(), "checkout", GAUGE_REFRESH_MILLIS);
+            OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/checkout.yaml");
             WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")), routing -> {
                         routing.addFilter(RouteLatency.of("checkout"));
                         routes.register(routing);
+                        openApi.routes(routing);
                     },
                     List.of(Database.healthCheck(dataSource, "database"), Readiness.check("grid", grid::isRunning)));
             return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid, gauges, gridGauges);

@@ -7,6 +7,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
+import dev.floodgate.runtime.openapi.OpenApiDocument;
 import dev.floodgate.runtime.pulsar.PulsarClients;
 import dev.floodgate.runtime.observe.Figures;
 import dev.floodgate.runtime.observe.GridMeters;
@@ -115,10 +116,12 @@ public final class WorkerServer implements AutoCloseable {
                             PaymentConsumer::receiverQueueMessages)
                     .description("payment requests fetched from Pulsar and waiting in the client for a handler"));
             gridGauges = GridMeters.sample(grid.hazelcast(), "payment-worker", GAUGE_REFRESH_MILLIS);
+            OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/payment-worker.yaml");
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.addFilter(RouteLatency.of("payment-worker"));
                 operator.register(routing);
                 webhooks.register(routing);
+                openApi.routes(routing);
             }, List.of(
                     Database.healthCheck(dataSource, "database"),
                     Readiness.check("pulsar-consumer", subscribed::isConnected),

@@ -45,6 +45,7 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.openapi.OpenApiDocument;
 import dev.floodgate.runtime.operator.OperatorAccess;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
@@ -213,6 +214,7 @@ public final class EdgeServer implements AutoCloseable {
             QueueGauges closeQueueGauges = queueGauges;
             Figures closeGridGauges = gridGauges;
 
+            OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/queue-edge.yaml");
             pinGlobalMappers();
             WebServer server = Servers.start(config.get("server"), routing -> {
                 routing.addFilter(RouteLatency.of("queue-edge"));
@@ -227,6 +229,7 @@ public final class EdgeServer implements AutoCloseable {
                 queue.routes(routing);
                 holds.routes(routing);
                 events.routes(routing);
+                openApi.routes(routing);
                 web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
             return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer, sessionPurge,

@@ -47,10 +47,11 @@ public final class Servers {
         if (cors.enabled()) {
             routing.addFilter(cors);
         }
-        routes.accept(routing);
+        List<String> served = new java.util.ArrayList<>();
+        routes.accept(ServedRoutes.recording(routing, served));
         GridUnavailable.answer503(routing, cors::restoreHeaders);
         JsonHttp.errorHandling(routing, cors::restoreHeaders);
-        return WebServer.builder()
+        WebServer started = WebServer.builder()
                 .config(server)
                 .host(server.get("host").asString().orElse("127.0.0.1"))
                 .port(server.get("port").asInt().orElse(0))
@@ -61,5 +62,7 @@ public final class Servers {
                 .routing(routing)
                 .build()
                 .start();
+        ServedRoutes.remember(started, served);
+        return started;
     }
 }

@@ -76,6 +76,13 @@ class ServersTest {
     }
 
     @Test
+    void theRoutesAServiceRegistersAreRecordedForItsContractTest() {
+        // Chained registrations included: the OpenAPI contract tests compare these with the service's document.
+        assertThat(ServedRoutes.atPort(server.port())).containsExactly("GET /boom", "GET /cached", "GET /grid-split",
+                "POST /greetings");
+    }
+
+    @Test
     void aValidBodyIsAccepted() {
         try (HttpClientResponse res = post("{\"name\":\"ada\",\"times\":2}")) {
             assertThat(res.status().code()).isEqualTo(201);

@@ -37,7 +37,7 @@ public final class WorkerFixture {
     }
 
     /** checkout owns the schema: apply its migrations as they are in its source tree. */
-    static void migrateCheckoutSchema(Engines engines) {
+    public static void migrateCheckoutSchema(Engines engines) {
         Path migrations = Path.of("../checkout/src/main/resources/db/checkout").toAbsolutePath().normalize();
         var dataSource = new org.postgresql.ds.PGSimpleDataSource();
         dataSource.setURL(engines.jdbcUrl());
