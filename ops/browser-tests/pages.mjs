@@ -238,7 +238,10 @@ const scenarios = {
     });
   },
 
-  /** (4) Desktop: the operator signs in, sets rate, batch and cap, pauses and resumes, sees figures move. */
+  /**
+   * (4) Desktop: the operator signs in, sees the last hour's charts, the sell-out forecast and the settings in force,
+   * sets rate, batch and cap, pauses and resumes, sees figures move; then the same console on a phone.
+   */
   async operatorControlsTheQueue(t) {
     const page = await t.page(DESKTOP);
     const card = page.locator('article', { has: page.locator('code', { hasText: new RegExp(`^${EVENT}$`) }) });
@@ -261,6 +264,37 @@ const scenarios = {
       await card.locator('.badge', { hasText: /^Open$/ }).waitFor();
       await card.locator('dd', { hasText: /^\d/ }).first().waitFor();
     });
+    await t.step('(operator API) the grid keeps the demo drop\'s history: at least one sample', () =>
+      until(() => operatorApi('GET', `/events/${EVENT}/history`), (h) => h.samples.length >= 1,
+        'a sample of the demo drop', 30_000));
+    await t.step('four charts of the last hour, each drawn through the sampled and the live figures', async () => {
+      const { samples } = await operatorApi('GET', `/events/${EVENT}/history`);
+      for (const title of ['Waiting', 'Admitted / min', 'Held', 'Sold']) {
+        const chart = card.locator('figure.chart', { has: page.locator('figcaption span', { hasText: new RegExp(`^${title.replace('/', '\\/')}$`) }) });
+        // The sampled hour plus at least one live read (every 2 s) after it.
+        await untilPage(page, () => chart.locator('svg.chart-plot').getAttribute('data-points')
+          .then((n) => Number(n) >= Math.min(samples.length, 360) + 1), `${title}: ${samples.length} samples + live`);
+        const points = (await chart.locator('polyline').getAttribute('points')).trim().split(/\s+/);
+        if (points.length < 2 || points.some((p) => !/^-?[\d.]+,-?[\d.]+$/.test(p))) {
+          throw new Error(`${title}: the line is not drawn through points: "${points.join(' ')}"`);
+        }
+        if (!/over the last \d+ minutes/.test(await chart.locator('svg.chart-plot').getAttribute('aria-label'))) {
+          throw new Error(`${title}: the chart has no text alternative`);
+        }
+        await chart.locator('.chart-now', { hasText: /^\d/ }).waitFor();
+      }
+    });
+    await t.step('the sell-out forecast is shown (an ETA, "not selling", "sold out" or too early yet)', async () => {
+      await card.locator('p.forecast', { hasText: /^Sell-out forecast: (sells out around .+ \(in .+\)|not selling|sold out|after a minute)/ }).waitFor();
+    });
+    await t.step('the settings in force are shown beside their fields, and the queue\'s state beside its controls', async () => {
+      const { ratePerMinute, batchSize, activeCap } = await operatorApi('GET', `/events/${EVENT}/figures`);
+      await card.locator(`#rate-${EVENT}-now`, { hasText: `now ${ratePerMinute.toLocaleString('en')}` }).waitFor();
+      await card.locator(`#batch-${EVENT}-now`, { hasText: `now ${batchSize}` }).waitFor();
+      await card.locator(`#cap-${EVENT}-now`, { hasText: activeCap ? `now ${activeCap}` : 'now none' }).waitFor();
+      await card.locator('.now-status', { hasText: /^now Open$/ }).waitFor();
+      await page.screenshot({ path: join(OUT, 'operator-desktop.png'), fullPage: true });
+    });
     const originalRate = 600;
     const originalBatch = 10;
     try {
@@ -270,6 +304,9 @@ const scenarios = {
         await card.getByLabel('Shopper cap').fill('500');
         await card.getByRole('button', { name: 'Apply' }).click();
         await card.locator('p.hint', { hasText: 'Now: 1,200 fans per minute, in batches of 20, at most 500 shopping at once.' }).waitFor();
+        await card.locator(`#rate-${EVENT}-now`, { hasText: /^now 1,200$/ }).waitFor();
+        await card.locator(`#batch-${EVENT}-now`, { hasText: /^now 20$/ }).waitFor();
+        await card.locator(`#cap-${EVENT}-now`, { hasText: /^now 500$/ }).waitFor();
       });
       await t.step('"Recent changes" shows who changed the settings, from what to what', async () => {
         const row = page.locator('#audit-list tr', { hasText: 'queue.settings' }).first();
@@ -281,6 +318,7 @@ const scenarios = {
       await t.step('Pause: the badge turns "Paused", only Resume and Close are enabled, settings kept', async () => {
         await card.getByRole('button', { name: 'Pause' }).click();
         await card.locator('.badge', { hasText: /^Paused$/ }).waitFor();
+        await card.locator('.now-status', { hasText: /^now Paused$/ }).waitFor();
         await card.locator('button:enabled', { hasText: /^Resume$/ }).waitFor();
         if (await card.getByRole('button', { name: 'Pause' }).isEnabled()) throw new Error('Pause still enabled');
         // The pause call's own answer: the queue kept the new settings.
@@ -313,6 +351,23 @@ const scenarios = {
         await card.getByLabel('Shopper cap').fill('0');
         await card.getByRole('button', { name: 'Apply' }).click();
         await card.locator('p.hint', { hasText: 'Now: 600 fans per minute, in batches of 10, no cap on shoppers.' }).waitFor();
+        await card.locator(`#cap-${EVENT}-now`, { hasText: /^now none$/ }).waitFor();
+      });
+      await t.step('on a phone: the same charts with points, the forecast and the settings, no sideways scroll', async () => {
+        const phone = await t.page(PHONE);
+        const phoneCard = phone.locator('article', { has: phone.locator('code', { hasText: new RegExp(`^${EVENT}$`) }) });
+        await phone.goto(`${EDGE}/operator/`);
+        await phone.getByLabel('Username').fill(OPERATOR.user);
+        await phone.getByLabel('Password').fill(OPERATOR.password);
+        await phone.getByRole('button', { name: 'Sign in' }).click();
+        await untilPage(phone, () => phoneCard.locator('svg.chart-plot').evaluateAll((plots) => plots.length === 4
+          && plots.every((p) => Number(p.dataset.points) >= 2 && p.getBoundingClientRect().width >= 120)), 'four charts with points');
+        await phoneCard.locator('p.forecast', { hasText: /^Sell-out forecast: / }).waitFor();
+        await phoneCard.locator(`#rate-${EVENT}-now`, { hasText: /^now 600$/ }).waitFor();
+        await noSidewaysScroll(phone);
+        await phoneCard.locator('.charts').scrollIntoViewIfNeeded();
+        await phone.screenshot({ path: join(OUT, 'operator-phone.png') });
+        await phone.getByRole('button', { name: 'Sign out' }).click();
       });
       await t.step('Sign out: the sign-in form is back (the session is ended on the server too)', async () => {
         await page.getByRole('button', { name: 'Sign out' }).click();

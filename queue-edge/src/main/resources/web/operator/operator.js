@@ -1,12 +1,24 @@
-// The operator page: live figures per event, queue controls, queue settings, new events, the audit trail.
+// The operator page: live figures and charts of the last hour per event, the sell-out forecast, queue controls,
+// queue settings (current values beside their fields), new events, the audit trail.
 // Sign-in trades the password for a session token (POST /api/operator/sessions); the token lives in this module's
 // memory only (never in storage or a cookie, so no other page can make the browser send it) and goes out as
 // Authorization: Bearer. Reloading the page forgets it; "Sign out" ends it on the server too.
 import { api, h, $, showError, clearError, busy, count, dateTime, announce, ApiError } from '../common.js';
+import { lineChart } from './charts.js';
 
 const REFRESH_MS = 2000;
 const EVENTS_EVERY = 5; // re-read the event list every 5th refresh (10 s) to pick up events created elsewhere
 const AUDIT_ROWS = 20;
+const HISTORY_EVERY = 5; // the sampled history (one sample per 10 s on the server) is re-read every 10 s
+const HISTORY_MINUTES = 60;
+const MIN_AXIS_MINUTES = 5; // a young drop's charts span at least this, then grow to the hour
+const LIVE_POINTS = 60; // figures polled since the last sample, drawn after it so the charts move every 2 s
+const CHARTS = [
+  { key: 'waiting', title: 'Waiting', color: '#3346c7' },
+  { key: 'admittedPerMinute', title: 'Admitted / min', color: '#17794a' },
+  { key: 'held', title: 'Held', color: '#c77d0a' },
+  { key: 'sold', title: 'Sold', color: '#8a3fc7' },
+];
 
 const STATUS_LABEL = { PRE_QUEUE: 'Not open yet', OPEN: 'Open', PAUSED: 'Paused', CLOSED: 'Closed' };
 const ACTIONS = [
@@ -104,11 +116,20 @@ async function refresh() {
       renderEvents();
       await refreshAudit();
     }
+    const withHistory = (ticks - 1) % HISTORY_EVERY === 0;
     await Promise.all(events.map(async (e) => {
       const card = cards.get(e.eventId);
       try {
-        const f = await op(`/events/${encodeURIComponent(e.eventId)}/figures`);
+        const path = `/events/${encodeURIComponent(e.eventId)}`;
+        // The charts are an extra: a failed history read leaves the figures and controls working.
+        const [f, history] = await Promise.all([op(`${path}/figures`),
+          withHistory || !card.history ? op(`${path}/history?minutes=${HISTORY_MINUTES}`).catch((err) => {
+            if (err instanceof ApiError && err.status === 401) throw err;
+            card.forecast.textContent = `The last hour could not be read: ${err.message}`;
+            return null;
+          }) : null]);
         clearError(card.figuresError);
+        if (history) updateHistory(card, history);
         updateFigures(card, f);
       } catch (err) {
         if (!rejected(err)) showError(card.figuresError, err);
@@ -195,16 +216,30 @@ function buildCard(e) {
   const rateId = `rate-${e.eventId}`;
   const batchId = `batch-${e.eventId}`;
   const capId = `cap-${e.eventId}`;
+  // The value in force, beside each field (the field itself keeps what the operator is typing).
+  const nowValue = (id) => h('span', { class: 'now-value', id: `${id}-now` }, 'now —');
+  const nowRate = nowValue(rateId);
+  const nowBatch = nowValue(batchId);
+  const nowCap = nowValue(capId);
+  const nowStatus = h('span', { class: 'now-value now-status' }, 'now —');
+  const charts = Object.fromEntries(CHARTS.map((c) => [c.key, lineChart(c.title, c.color)]));
+  const forecast = h('p', { class: 'forecast', role: 'status' }, 'Sell-out forecast: waiting for figures…');
   const settingsForm = h('form', { novalidate: true, 'aria-label': `Queue settings for ${e.name}` },
     h('h4', { style: 'margin:18px 0 4px' }, 'Admission settings'),
     current,
     h('div', { class: 'row' },
       h('div', { class: 'field' }, h('label', { for: rateId }, 'Fans per minute'),
-        h('input', { id: rateId, name: 'ratePerMinute', type: 'number', min: 1, max: 1000000, required: true })),
+        h('div', { class: 'with-now' },
+          h('input', { id: rateId, name: 'ratePerMinute', type: 'number', min: 1, max: 1000000, required: true,
+            'aria-describedby': `${rateId}-now` }), nowRate)),
       h('div', { class: 'field' }, h('label', { for: batchId }, 'Batch size'),
-        h('input', { id: batchId, name: 'batchSize', type: 'number', min: 1, max: 10000, required: true })),
+        h('div', { class: 'with-now' },
+          h('input', { id: batchId, name: 'batchSize', type: 'number', min: 1, max: 10000, required: true,
+            'aria-describedby': `${batchId}-now` }), nowBatch)),
       h('div', { class: 'field' }, h('label', { for: capId }, 'Shopper cap'),
-        h('input', { id: capId, name: 'activeCap', type: 'number', min: 0, max: 10000000, 'aria-describedby': `${capId}-hint` }),
+        h('div', { class: 'with-now' },
+          h('input', { id: capId, name: 'activeCap', type: 'number', min: 0, max: 10000000,
+            'aria-describedby': `${capId}-now ${capId}-hint` }), nowCap),
         h('span', { class: 'hint', id: `${capId}-hint` }, 'Most shopping at once; 0 = none.'))),
     h('button', { type: 'submit', class: 'btn small' }, 'Apply'));
   const card = {
@@ -226,11 +261,16 @@ function buildCard(e) {
         h('span', {}, h('i', { style: 'background:var(--primary)' }), 'sold'),
         h('span', {}, h('i', { style: 'background:#f0a92b' }), 'held'),
         h('span', {}, h('i', { style: 'background:var(--surface-2);outline:1px solid var(--border)' }), 'available')),
-      h('h4', { style: 'margin:16px 0 8px' }, 'Queue controls'),
+      h('p', { class: 'group-label', id: `h-${e.eventId}` }, 'Last hour'),
+      h('div', { class: 'charts', role: 'group', 'aria-labelledby': `h-${e.eventId}` },
+        CHARTS.map((c) => charts[c.key].root)),
+      forecast,
+      h('div', { class: 'controls-head' }, h('h4', { style: 'margin:16px 0 8px' }, 'Queue controls'), nowStatus),
       actionError,
       h('div', { class: 'actions', style: 'margin-top:0', role: 'group', 'aria-label': `Queue controls for ${e.name}` }, buttons),
       settingsForm),
     badge, stats, sold, held, figuresError, actionError, buttons, current, settingsForm, status: null, event: e,
+    nowRate, nowBatch, nowCap, nowStatus, charts, forecast, history: null, live: [],
   };
   settingsForm.addEventListener('submit', (ev) => applySettings(ev, card));
   renderSettings(card);
@@ -250,6 +290,57 @@ function updateFigures(card, f) {
   card.sold.style.width = `${(f.sold / cap) * 100}%`;
   card.held.style.width = `${(f.held / cap) * 100}%`;
   ACTIONS.forEach((a, i) => { card.buttons[i].disabled = !a.allowed.includes(f.queueStatus); });
+  card.nowStatus.textContent = `now ${STATUS_LABEL[f.queueStatus] || f.queueStatus}`;
+  if (f.ratePerMinute !== undefined) {
+    knownSettings.set(card.event.eventId, { ratePerMinute: f.ratePerMinute, batchSize: f.batchSize, activeCap: f.activeCap });
+    renderSettings(card);
+  }
+  // The figures just read extend the charts past the last sample, until the next history read replaces them.
+  const lastSample = card.history && card.history.length ? card.history.at(-1).t : 0;
+  card.live = [...card.live.filter((p) => p.t > lastSample), { t: Date.now(), waiting: f.waiting,
+    admittedPerMinute: f.measuredRatePerMinute, held: f.held, sold: f.sold }].slice(-LIVE_POINTS);
+  drawCharts(card);
+}
+
+function updateHistory(card, history) {
+  card.history = history.samples.map((s) => ({ t: Date.parse(s.at), waiting: s.waiting,
+    admittedPerMinute: s.admittedPerMinute, held: s.held, sold: s.sold }));
+  const lastSample = card.history.length ? card.history.at(-1).t : 0;
+  card.live = card.live.filter((p) => p.t > lastSample);
+  card.forecast.textContent = forecastText(history.forecast);
+  card.forecast.className = `forecast ${history.forecast.outlook}`;
+  drawCharts(card);
+}
+
+function drawCharts(card) {
+  const points = [...(card.history || []), ...card.live];
+  const to = Date.now();
+  const oldest = points.length ? points[0].t : to;
+  // The axis spans the figures there are (at least a few minutes), up to the last hour.
+  const span = Math.min(HISTORY_MINUTES * 60000, Math.max(MIN_AXIS_MINUTES * 60000, to - oldest));
+  for (const c of CHARTS) {
+    card.charts[c.key].update(points.map((p) => ({ t: p.t, v: p[c.key] })), to - span, to);
+  }
+}
+
+function forecastText(f) {
+  const pace = `${f.soldPerMinute.toFixed(1)} sold and ${f.heldPerMinute >= 0 ? '+' : '−'}${Math.abs(f.heldPerMinute).toFixed(1)} held a minute over the last ${f.windowMinutes} min`;
+  switch (f.outlook) {
+    case 'SOLD_OUT': return 'Sell-out forecast: sold out — nothing left on sale.';
+    case 'SELLING': {
+      const at = new Date(f.sellsOutAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      return `Sell-out forecast: sells out around ${at} (in ${waitMinutes(f.minutesLeft)}) — ${count(f.available)} left, ${pace}.`;
+    }
+    case 'NOT_SELLING': return `Sell-out forecast: not selling — ${count(f.available)} left, ${pace}.`;
+    default: return 'Sell-out forecast: after a minute of figures.';
+  }
+}
+
+function waitMinutes(minutes) {
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 90) return `${Math.round(minutes)} min`;
+  const hours = minutes / 60;
+  return hours < 48 ? `${hours.toFixed(1)} h` : `${Math.round(hours / 24)} days`;
 }
 
 function renderSettings(card) {
@@ -257,8 +348,11 @@ function renderSettings(card) {
   card.current.textContent = s
     ? `Now: ${count(s.ratePerMinute)} fans per minute, in batches of ${count(s.batchSize)}, ${
       s.activeCap ? `at most ${count(s.activeCap)} shopping at once` : 'no cap on shoppers'}.`
-    : 'The figures do not include the current rate; it shows here after you change it or the queue.';
+    : 'Reading the current settings…';
   if (s) {
+    card.nowRate.textContent = `now ${count(s.ratePerMinute)}`;
+    card.nowBatch.textContent = `now ${count(s.batchSize)}`;
+    card.nowCap.textContent = s.activeCap ? `now ${count(s.activeCap)}` : 'now none';
     const [rate, batch, cap] = card.settingsForm.querySelectorAll('input');
     if (document.activeElement !== rate && !rate.value) rate.value = s.ratePerMinute;
     if (document.activeElement !== batch && !batch.value) batch.value = s.batchSize;

@@ -15,6 +15,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import dev.floodgate.grid.catalog.Catalog;
+import dev.floodgate.grid.history.FiguresHistory;
 import dev.floodgate.grid.hold.HoldExpiry;
 import dev.floodgate.grid.inventory.GridSerializers;
 import dev.floodgate.grid.inventory.Inventory;
@@ -175,6 +176,7 @@ public final class Grid implements AutoCloseable {
                 .setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(QueueState.SPOTS_MAP).setBackupCount(settings.backupCount()));
         config.addMapConfig(new MapConfig(QueueState.TOOK_MAP).setBackupCount(settings.backupCount()));
+        FiguresHistory.configure(config, settings.backupCount());
         protectAgainstSplitBrain(config, settings.splitBrainMinClusterSize(), settings.heartbeatTimeout());
         GridSerializers.register(config.getSerializationConfig().getCompactSerializationConfig());
         return config;

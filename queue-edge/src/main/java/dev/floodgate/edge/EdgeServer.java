@@ -13,6 +13,7 @@ import dev.floodgate.edge.fan.Passwords;
 import dev.floodgate.edge.fan.SessionStore;
 import dev.floodgate.edge.hold.HoldRoutes;
 import dev.floodgate.edge.operator.OperatorRoutes;
+import dev.floodgate.edge.queue.FiguresSampler;
 import dev.floodgate.edge.queue.PollAdvice;
 import dev.floodgate.edge.queue.QueueGauges;
 import dev.floodgate.edge.queue.QueueMetrics;
@@ -40,6 +41,7 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridRebuild;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.GridSettings;
+import dev.floodgate.grid.history.FiguresHistory;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.Readiness;
@@ -134,6 +136,7 @@ public final class EdgeServer implements AutoCloseable {
         ScheduledExecutorService sessionPurge = null;
         QueueGauges queueGauges = null;
         Figures gridGauges = null;
+        FiguresSampler sampler = null;
         try {
             Database.migrate(dataSource, SCHEMA);
             // Events are written to PostgreSQL before the grid, and a cold grid (first member up after a full stop)
@@ -204,8 +207,11 @@ public final class EdgeServer implements AutoCloseable {
             EventRoutes events = new EventRoutes(grid.catalog(), grid.inventory(),
                     ServiceConfig.millis(config.get("seats.map-max-age-millis"), 1_000));
             HoldRoutes holds = new HoldRoutes(grid.catalog(), grid.inventory(), guard, room::tookStock);
+            FiguresHistory history = new FiguresHistory(grid.hazelcast());
+            sampler = FiguresSampler.start(room, grid.catalog(), grid.inventory(), history, ServiceConfig.millis(
+                    config.get("operator.history.sample-every-millis"), FiguresSampler.DEFAULT_SAMPLE_EVERY_MILLIS));
             OperatorRoutes operator = new OperatorRoutes(operators, grid.catalog(), grid.inventory(), room,
-                    settings.queueDefaults(), sessions);
+                    settings.queueDefaults(), sessions, history, sampler.sampleEveryMillis());
             WebRoutes web = WebRoutes.from(config.get("web"));
             sessionPurge = purgeEndedSessions(sessions, settings.sessionPurgeInterval());
             PoolMeters.register(dataSource);
@@ -213,6 +219,7 @@ public final class EdgeServer implements AutoCloseable {
             gridGauges = GridMeters.sample(grid.hazelcast(), "queue-edge", GAUGE_REFRESH_MILLIS * 5);
             QueueGauges closeQueueGauges = queueGauges;
             Figures closeGridGauges = gridGauges;
+            FiguresSampler closeSampler = sampler;
 
             OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/queue-edge.yaml");
             pinGlobalMappers();
@@ -234,10 +241,14 @@ public final class EdgeServer implements AutoCloseable {
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
             return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer, sessionPurge,
                     () -> {
+                        closeSampler.close();
                         closeQueueGauges.close();
                         closeGridGauges.close();
                     });
         } catch (RuntimeException e) {
+            if (sampler != null) {
+                sampler.close();
+            }
             if (queueGauges != null) {
                 queueGauges.close();
             }

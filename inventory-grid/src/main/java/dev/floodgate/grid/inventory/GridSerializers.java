@@ -55,6 +55,7 @@ public final class GridSerializers {
         // After setClasses, which replaces the class list: registered before it, the queue's classes were dropped
         // and went by Java serialization, which fails as soon as a second member receives a backup.
         QueueSerializers.register(config);
+        config.addClass(dev.floodgate.grid.history.FigureSample.class);
     }
 
     private static List<String> list(String[] values) {

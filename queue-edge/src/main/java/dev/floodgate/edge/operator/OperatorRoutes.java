@@ -13,6 +13,8 @@ import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.inventory.CapacityChange;
 import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.history.FigureSample;
+import dev.floodgate.grid.history.FiguresHistory;
 import dev.floodgate.runtime.operator.Operator;
 import dev.floodgate.runtime.operator.OperatorAccess;
 import dev.floodgate.runtime.operator.OperatorAccountRoutes;
@@ -21,6 +23,8 @@ import dev.floodgate.runtime.operator.Role;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
 
 /**
  * The operator API under {@code /api/operator}, all of it behind {@link OperatorAuth} (sign-in, accounts and the
@@ -40,10 +44,15 @@ public final class OperatorRoutes {
     private final WaitingRoom room;
     private final QueueSettings defaults;
     private final SessionStore sessions;
+    private final FiguresHistory history;
+    private final long sampleEveryMillis;
 
     public OperatorRoutes(OperatorAccess operators, Catalog catalog, Inventory inventory, WaitingRoom room,
-                          QueueSettings defaults, SessionStore sessions) {
+                          QueueSettings defaults, SessionStore sessions, FiguresHistory history,
+                          long sampleEveryMillis) {
         this.operators = operators;
+        this.history = history;
+        this.sampleEveryMillis = sampleEveryMillis;
         this.sessions = sessions;
         this.catalog = catalog;
         this.inventory = inventory;
@@ -58,6 +67,7 @@ public final class OperatorRoutes {
         routing.put("/api/operator/events/{eventId}/queue/settings", this::settings);
         routing.put("/api/operator/events/{eventId}/queue/schedule", this::schedule);
         routing.get("/api/operator/events/{eventId}/figures", this::figures);
+        routing.get("/api/operator/events/{eventId}/history", this::history);
         routing.put("/api/operator/events/{eventId}/categories/{categoryId}", this::changeCapacity);
         routing.post("/api/operator/events/{eventId}/categories/{categoryId}/seats", this::changeSeats);
         routing.delete("/api/operator/fans/{fanId}/sessions", this::revokeSessions);
@@ -203,6 +213,34 @@ public final class OperatorRoutes {
         JsonHttp.ok(res, new Figures(eventId, q.status().name(), q.joined(), q.waiting(), q.admittedUpTo(),
                 q.active(now), Math.round(q.measuredRatePerSecond(now) * 600) / 10.0, q.left(),
                 room.unboundPlaces(eventId),
-                stock.available(), stock.held(), stock.sold(), stock.capacity(), q.awaitingTake(now)));
+                stock.available(), stock.held(), stock.sold(), stock.capacity(), q.awaitingTake(now),
+                q.ratePerMinute(), q.batchSize(), q.activeCap()));
+    }
+
+    /** The last {@code minutes} (1..60, default 60) of sampled figures and the sell-out forecast, for the charts. */
+    private void history(ServerRequest req, ServerResponse res) {
+        OperatorAuth.require(req, Role.VIEWER);
+        String eventId = Ids.slug(req.path().pathParameters().get("eventId"), "eventId");
+        int minutes = req.query().first("minutes").asOptional()
+                .map(t -> number(t, "minutes", 1, FiguresHistory.HISTORY_MINUTES))
+                .orElse(FiguresHistory.HISTORY_MINUTES);
+        catalog.find(eventId).orElseThrow(() -> ApiException.notFound("no such event"));
+        long from = room.now() - minutes * 60_000L;
+        List<FigureSample> samples = history.read(eventId).stream().filter(s -> s.atMillis() >= from).toList();
+        JsonHttp.ok(res, new FiguresHistoryView(eventId, minutes, sampleEveryMillis,
+                samples.stream().map(FiguresHistoryView.Point::of).toList(),
+                SellOutForecast.of(samples, SellOutForecast.DEFAULT_WINDOW_MINUTES)));
+    }
+
+    private static int number(String text, String field, int min, int max) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiException.badRequest(field + " must be " + min + ".." + max, field);
     }
 }

@@ -60,7 +60,7 @@ class WebPagesTest {
 
     @Test
     void scriptsAndStylesHaveTheirContentTypes() {
-        for (String script : new String[] {"/fan.js", "/common.js", "/operator/operator.js"}) {
+        for (String script : new String[] {"/fan.js", "/common.js", "/operator/operator.js", "/operator/charts.js"}) {
             Http.Response res = http.get(script);
             assertThat(res.status()).as(script).isEqualTo(200);
             assertThat(res.header("Content-Type")).as(script).matches("(text|application)/javascript.*");
