@@ -281,6 +281,9 @@ class EdgeContractTest {
         assertThat(call("PUT", base + "/queue/schedule", Map.of("opensAt", "2030-01-01T00:00:00Z"), op).status())
                 .isIn(200, 409);
         assertThat(call("GET", base + "/figures", null, op).status()).isEqualTo(200);
+        assertThat(call("GET", base + "/history?minutes=5", null, op).status()).isEqualTo(200);
+        assertThat(call("GET", base + "/history?minutes=0", null, op).errorCode()).isEqualTo("VALIDATION");
+        assertThat(call("GET", "/api/operator/events/no-such-event/history", null, op).status()).isEqualTo(404);
         assertThat(call("GET", base + "/challenge", null, op).status()).isEqualTo(200);
         assertThat(call("PUT", base + "/challenge", Map.of("difficultyBits", 0), op).status()).isEqualTo(200);
         assertThat(call("PUT", base + "/challenge", Map.of("difficultyBits", "8"), op).status()).isEqualTo(400);
