@@ -31,12 +31,16 @@ final class HaproxyConfig {
                     # A request whose server refuses the connection (a dead process) goes to another server.
                     retries 3
                     option redispatch 1
-                    # Health: /observe/health every second; a server is out after 2 failures, back after 2 passes.
-                    # HTTP/1.1 with a Host (Helidon answers an HTTP/1.0 check 505).
+                    # Health: /observe/health every second; a server is out after 3 failures, back after 2 passes.
+                    # HTTP/1.1 with a Host (Helidon answers an HTTP/1.0 check 505). A check may take 5 s: without
+                    # it the check's timeout is 'inter' (1 s), and at 300 fans busy edges were marked down, their
+                    # sessions cut, and the load moved onto the other edge until it went down too. A dead process
+                    # refuses connections at once (then 'redispatch'), so no session is cut when a server goes out.
                     option httpchk
                     http-check send meth GET uri /observe/health ver HTTP/1.1 hdr Host localhost
                     http-check expect status 200
-                    default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+                    timeout check 5s
+                    default-server inter 1s fall 3 rise 2
 
                 frontend fans
                 """);
