@@ -95,7 +95,7 @@ public final class CheckoutServer implements AutoCloseable {
             gauges = CheckoutGauges.start(dataSource, relay, GAUGE_REFRESH_MILLIS);
             gridGauges = GridMeters.sample(grid.hazelcast(), "checkout", GAUGE_REFRESH_MILLIS);
             OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/checkout.yaml");
-            WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")), routing -> {
+            WebServer server = Servers.start("checkout", config.get("server"), Cors.from(config.get("cors")), routing -> {
                         routing.addFilter(RouteLatency.of("checkout"));
                         routes.register(routing);
                         openApi.routes(routing);

@@ -1,6 +1,7 @@
 package dev.floodgate.checkout;
 
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.log.Logs;
 
 /** Runs checkout on its own: {@code java -cp ... dev.floodgate.checkout.Main}, configured by checkout.yaml + env. */
 public final class Main {
@@ -8,7 +9,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CheckoutServer server = CheckoutServer.start(ServiceConfig.load("checkout.yaml"));
+        io.helidon.config.Config config = ServiceConfig.load("checkout.yaml");
+        Logs.install(config, "checkout");
+        CheckoutServer server = CheckoutServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "checkout-shutdown"));
         System.out.println("checkout listening on " + server.url());
     }

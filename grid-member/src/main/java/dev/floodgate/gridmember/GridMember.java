@@ -60,7 +60,7 @@ public final class GridMember implements AutoCloseable {
             grid = Grid.shared(hz, settings, Grid.DEFAULT_STRIPES, Clock.systemUTC());
             grid.expiry().ifPresent(expiry -> GridMeters.countExpiredUnits(expiry::unitsReturned));
             gauges = GridMeters.sample(hz, "grid-member", GAUGE_REFRESH_MILLIS);
-            WebServer server = Servers.start(config.get("server"),
+            WebServer server = Servers.start("grid-member", config.get("server"),
                     routing -> routing.addFilter(RouteLatency.of("grid-member")), checks(hz));
             return new GridMember(hz, grid, server, gauges);
         } catch (RuntimeException | Error e) {

@@ -1,6 +1,7 @@
 package dev.floodgate.gridmember;
 
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.log.Logs;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -10,7 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        GridMember member = GridMember.start(ServiceConfig.load(GridMember.DEFAULTS_RESOURCE));
+        io.helidon.config.Config config = ServiceConfig.load(GridMember.DEFAULTS_RESOURCE);
+        Logs.install(config, "grid-member");
+        GridMember member = GridMember.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Printed, not logged: java.util.logging resets its handlers in its own shutdown hook.

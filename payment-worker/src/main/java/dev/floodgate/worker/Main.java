@@ -1,6 +1,7 @@
 package dev.floodgate.worker;
 
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.log.Logs;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -10,7 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        WorkerServer worker = WorkerServer.start(ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE));
+        io.helidon.config.Config config = ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE);
+        Logs.install(config, "payment-worker");
+        WorkerServer worker = WorkerServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();

@@ -117,7 +117,7 @@ public final class WorkerServer implements AutoCloseable {
                     .description("payment requests fetched from Pulsar and waiting in the client for a handler"));
             gridGauges = GridMeters.sample(grid.hazelcast(), "payment-worker", GAUGE_REFRESH_MILLIS);
             OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/payment-worker.yaml");
-            WebServer server = Servers.start(config.get("server"), routing -> {
+            WebServer server = Servers.start("payment-worker", config.get("server"), routing -> {
                 routing.addFilter(RouteLatency.of("payment-worker"));
                 operator.register(routing);
                 webhooks.register(routing);

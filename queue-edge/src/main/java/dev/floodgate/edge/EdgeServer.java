@@ -223,7 +223,7 @@ public final class EdgeServer implements AutoCloseable {
 
             OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/queue-edge.yaml");
             pinGlobalMappers();
-            WebServer server = Servers.start(config.get("server"), routing -> {
+            WebServer server = Servers.start("queue-edge", config.get("server"), routing -> {
                 routing.addFilter(RouteLatency.of("queue-edge"));
                 routing.get("/.well-known/jwks.json", (req, res) -> {
                     res.header("Cache-Control", "public, max-age=300");

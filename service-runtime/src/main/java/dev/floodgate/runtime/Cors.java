@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
  */
 public final class Cors implements Filter {
     public static final String ALLOWED_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
-    public static final String ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key";
-    public static final String EXPOSED_HEADERS = "Retry-After";
+    public static final String ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
+    public static final String EXPOSED_HEADERS = "Retry-After, X-Request-Id";
     static final String MAX_AGE_SECONDS = "600";
 
     private static final Cors NONE = new Cors(Set.of());

@@ -1,6 +1,7 @@
 package dev.floodgate.runtime;
 
 import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.runtime.log.AccessLog;
 import dev.floodgate.runtime.observe.JvmMeters;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * Starts a service's HTTP server the same way everywhere: routes from the service, health and Prometheus metrics at
  * {@code /observe/health} and {@code /observe/metrics}, the common error body for every failure (including requests
- * refused before routing), a bounded request size, and CORS for the origins a service's {@code cors} config lists.
+ * refused before routing), a bounded request size, CORS for the origins a service's {@code cors} config lists, and the
+ * request id and access log ({@link AccessLog}) in front of everything.
  */
 public final class Servers {
     /** Bodies larger than this are refused by the server before any handler reads them. */
@@ -26,24 +28,27 @@ public final class Servers {
     }
 
     /**
-     * @param server the {@code server} config node (port, host, max-payload-size...)
-     * @param routes the service's own routes
-     * @param checks readiness checks (engines reachable...)
+     * @param service the service's name in its access log ({@code floodgate.access.<service>}) and log lines
+     * @param server  the {@code server} config node (port, host, max-payload-size...)
+     * @param routes  the service's own routes
+     * @param checks  readiness checks (engines reachable...)
      */
-    public static WebServer start(Config server, Consumer<HttpRouting.Builder> routes, List<HealthCheck> checks) {
-        return start(server, Cors.none(), routes, checks);
+    public static WebServer start(String service, Config server, Consumer<HttpRouting.Builder> routes,
+                                  List<HealthCheck> checks) {
+        return start(service, server, Cors.none(), routes, checks);
     }
 
     /**
-     * As {@link #start(Config, Consumer, List)}, answering browsers from {@code cors}'s allowed origins (see
+     * As {@link #start(String, Config, Consumer, List)}, answering browsers from {@code cors}'s allowed origins (see
      * {@link Cors#from(Config)}: a service passes its {@code cors} node).
      */
-    public static WebServer start(Config server, Cors cors, Consumer<HttpRouting.Builder> routes,
+    public static WebServer start(String service, Config server, Cors cors, Consumer<HttpRouting.Builder> routes,
                                   List<HealthCheck> checks) {
         JvmMeters.register();
         HealthObserver health = HealthObserver.builder().details(true).useSystemServices(false)
                 .addChecks(checks.toArray(HealthCheck[]::new)).build();
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter(AccessLog.of(service));
         if (cors.enabled()) {
             routing.addFilter(cors);
         }

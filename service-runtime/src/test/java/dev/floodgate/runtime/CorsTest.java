@@ -38,9 +38,9 @@ class CorsTest {
     static void start() {
         Config config = Config.just(ConfigSources.create(Map.of("server.port", "0",
                 "cors.allowed-origins.0", PAGE, "cors.allowed-origins.1", "https://other.example/")));
-        withCors = Servers.start(config.get("server"), Cors.from(config.get("cors")), CorsTest::routes, List.of());
+        withCors = Servers.start("spec", config.get("server"), Cors.from(config.get("cors")), CorsTest::routes, List.of());
         Config none = Config.just(ConfigSources.create(Map.of("server.port", "0")));
-        withoutCors = Servers.start(none.get("server"), Cors.from(none.get("cors")), CorsTest::routes, List.of());
+        withoutCors = Servers.start("spec", none.get("server"), Cors.from(none.get("cors")), CorsTest::routes, List.of());
         client = WebClient.builder().baseUri("http://127.0.0.1:" + withCors.port()).build();
         plain = WebClient.builder().baseUri("http://127.0.0.1:" + withoutCors.port()).build();
     }

@@ -50,7 +50,7 @@ class KeepAliveTest {
     @BeforeAll
     static void start() {
         Config config = Config.just(ConfigSources.create(Map.of("server.port", "0")));
-        server = Servers.start(config.get("server"), routing -> routing
+        server = Servers.start("spec", config.get("server"), routing -> routing
                 .post("/orders", (req, res) -> {
                     JsonHttp.readBytes(req, 1024);
                     // Every other call fails the way checkout does while PostgreSQL restarts.

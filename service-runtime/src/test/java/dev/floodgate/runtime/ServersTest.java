@@ -37,7 +37,7 @@ class ServersTest {
     @BeforeAll
     static void start() {
         Config config = Config.just(ConfigSources.create(Map.of("server.port", "0", "server.max-payload-size", "2048")));
-        server = Servers.start(config.get("server"), routing -> routing
+        server = Servers.start("spec", config.get("server"), routing -> routing
                 .post("/greetings", (req, res) -> {
                     Greeting g = JsonHttp.read(req, Greeting.class, 1024);
                     accepted.incrementAndGet();

@@ -12,6 +12,8 @@ import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.runtime.log.Redact;
+import dev.floodgate.runtime.log.RequestId;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,6 +27,7 @@ import java.util.UUID;
  * after any failure finds the same reservation and the same order instead of making a second one.
  */
 public final class OrderService {
+    private static final System.Logger LOG = System.getLogger(OrderService.class.getName());
     private final Catalog catalog;
     private final Inventory inventory;
     private final OrderStore store;
@@ -87,9 +90,15 @@ public final class OrderService {
         PaymentRequest payment = new PaymentRequest(orderId.toString(), event.eventId(), hold.holdId(),
                 caller.fanId(), amount, category.currency(), request.paymentMethodId(), now.toEpochMilli());
         try {
-            Order stored = store.insert(order, paymentTopic, payment);
+            Order stored = store.insert(order, paymentTopic, payment, RequestId.current().orElse(null));
             afterCommit.run();
-            return new Placed(stored, stored.id().equals(orderId));
+            boolean placed = stored.id().equals(orderId);
+            if (placed) {
+                LOG.log(System.Logger.Level.INFO, () -> "order " + orderId + " placed by " + Redact.fan(caller.fanId())
+                        + ": hold " + hold.holdId() + ", " + hold.quantity() + " of " + event.eventId() + "/"
+                        + category.categoryId() + ", " + amount + " " + category.currency() + ", awaiting payment");
+            }
+            return new Placed(stored, placed);
         } catch (OrderStore.HoldTaken e) {
             throw ApiException.conflict("this hold is already being paid for by another order")
                     .withCode(ErrorCode.HOLD_UNAVAILABLE);

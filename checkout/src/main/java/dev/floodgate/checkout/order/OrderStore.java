@@ -55,12 +55,22 @@ public final class OrderStore {
      * already placed an order with the same idempotency key, that order is returned and nothing is written.
      */
     public Order insert(Order order, String topic, PaymentRequest request) {
+        return insert(order, topic, request, null);
+    }
+
+    /**
+     * As {@link #insert(Order, String, PaymentRequest)}, keeping {@code requestId} (the placing request's, may be null)
+     * with the payment request: the relay sends it as the message's {@code requestId} property, so the worker's and
+     * the provider's log lines for this order carry the id the fan's request had.
+     */
+    public Order insert(Order order, String topic, PaymentRequest request, String requestId) {
         int inserted;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("with placed as (insert into checkout.orders (" + COLUMNS + ")"
                      + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing"
                      + " returning id)"
-                     + " insert into checkout.outbox (topic, message_key, payload) select ?, ?, ?::jsonb from placed")) {
+                     + " insert into checkout.outbox (topic, message_key, payload, request_id)"
+                     + " select ?, ?, ?::jsonb, ? from placed")) {
             ps.setObject(1, order.id());
             ps.setString(2, order.fanId());
             ps.setString(3, order.eventId());
@@ -82,6 +92,7 @@ public final class OrderStore {
             ps.setString(19, topic);
             ps.setString(20, order.id().toString());
             ps.setString(21, Json.writeString(request));
+            ps.setString(22, requestId);
             inserted = ps.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {

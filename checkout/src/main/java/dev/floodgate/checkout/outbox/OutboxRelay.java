@@ -2,11 +2,13 @@ package dev.floodgate.checkout.outbox;
 
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.runtime.log.RequestId;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -108,15 +110,20 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 List<Long> ids = new ArrayList<>();
                 List<CompletableFuture<MessageId>> acks = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("select id, topic, message_key, payload::text"
+                try (PreparedStatement ps = c.prepareStatement("select id, topic, message_key, payload::text, request_id"
                         + " from checkout.outbox order by id limit ? for update skip locked")) {
                     ps.setInt(1, batchSize);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             PaymentRequest request = Json.read(rs.getString(4), PaymentRequest.class);
                             // Pipelined: the whole batch is in flight at once (in order, per producer) ...
-                            acks.add(producer(rs.getString(2)).newMessage().key(rs.getString(3)).value(request)
-                                    .sendAsync());
+                            TypedMessageBuilder<PaymentRequest> message = producer(rs.getString(2)).newMessage()
+                                    .key(rs.getString(3)).value(request);
+                            String requestId = rs.getString(5);
+                            if (requestId != null) {
+                                message.property(RequestId.MESSAGE_PROPERTY, requestId);
+                            }
+                            acks.add(message.sendAsync());
                             ids.add(rs.getLong(1));
                         }
                     }

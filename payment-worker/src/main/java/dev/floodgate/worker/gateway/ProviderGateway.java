@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.runtime.HttpClients;
+import dev.floodgate.runtime.log.AccessLog;
+import dev.floodgate.runtime.log.RequestId;
 import io.helidon.faulttolerance.CircuitBreaker;
 import io.helidon.faulttolerance.CircuitBreakerOpenException;
 import io.helidon.faulttolerance.Retry;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
@@ -147,7 +150,7 @@ public final class ProviderGateway {
      */
     public Optional<ProviderCharge> findByIdempotencyKey(String idempotencyKey) throws ProviderUnavailableException {
         try {
-            Answer res = exchange(c -> c.get("/v1/charges").queryParam("idempotencyKey", idempotencyKey).request());
+            Answer res = exchange(c -> traced(c.get("/v1/charges").queryParam("idempotencyKey", idempotencyKey)).request());
             if (res.status() != 200) {
                 throw new ProviderUnavailableException("charge lookup answered HTTP " + res.status(), 1, null);
             }
@@ -164,7 +167,7 @@ public final class ProviderGateway {
      */
     public List<ProviderCharge> listCharges(String path) throws ProviderUnavailableException {
         try {
-            Answer res = exchange(c -> c.get(path).request());
+            Answer res = exchange(c -> traced(c.get(path)).request());
             if (res.status() != 200) {
                 throw new ProviderUnavailableException("charge listing answered HTTP " + res.status(), 1, null);
             }
@@ -180,7 +183,7 @@ public final class ProviderGateway {
      */
     public List<ProviderRefund> listRefunds(String path) throws ProviderUnavailableException {
         try {
-            Answer res = exchange(c -> c.get(path).request());
+            Answer res = exchange(c -> traced(c.get(path)).request());
             if (res.status() != 200) {
                 throw new ProviderUnavailableException("refund listing answered HTTP " + res.status(), 1, null);
             }
@@ -242,7 +245,7 @@ public final class ProviderGateway {
         Answer answer;
         long started = meters.started();
         try {
-            answer = exchange(c -> c.post(path)
+            answer = exchange(c -> traced(c.post(path))
                     .header(IDEMPOTENCY_KEY, idempotencyKey)
                     .header(HeaderNames.CONTENT_TYPE, "application/json")
                     .header(HeaderNames.ACCEPT, "application/json")
@@ -266,11 +269,26 @@ public final class ProviderGateway {
 
     /** One request through a borrowed client, its whole body read before the client goes back. */
     private Answer exchange(Function<WebClient, HttpClientResponse> send) {
+        // The retry and breaker may call from another thread: the payment request's id goes with the call.
+        String requestId = RequestId.current().orElse(null);
         return clients.call(c -> {
-            try (HttpClientResponse res = send.apply(c)) {
+            try (HttpClientResponse res = sendWith(requestId, send, c)) {
                 return new Answer(res.status().code(), res.entity().hasEntity() ? res.as(String.class) : "");
             }
         });
+    }
+
+    private static HttpClientResponse sendWith(String requestId, Function<WebClient, HttpClientResponse> send,
+                                               WebClient c) {
+        HttpClientResponse[] res = new HttpClientResponse[1];
+        RequestId.run(requestId, () -> res[0] = send.apply(c));
+        return res[0];
+    }
+
+    /** The provider's logs can then be searched for the same id as ours (the simulator's access log has it). */
+    private static <T extends ClientRequest<T>> T traced(T request) {
+        RequestId.current().ifPresent(id -> request.header(AccessLog.HEADER, id));
+        return request;
     }
 
     /** The first error message of our error body, or the start of whatever came. */

@@ -1,6 +1,7 @@
 package dev.floodgate.worker.payment;
 
 import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.runtime.log.RequestId;
 import dev.floodgate.worker.payment.WorkerMetrics.Name;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.DeadLetterPolicy;
@@ -146,7 +147,13 @@ public final class PaymentConsumer implements AutoCloseable {
         }
     }
 
+    /** With the placing request's id in scope (the message's property), so every line about it carries that id. */
     private void handle(Message<PaymentRequest> message) {
+        String requestId = message.getProperty(RequestId.MESSAGE_PROPERTY);
+        RequestId.run(RequestId.isWellFormed(requestId) ? requestId : null, () -> settle(message));
+    }
+
+    private void settle(Message<PaymentRequest> message) {
         PaymentRequest request;
         try {
             request = message.getValue();

@@ -232,6 +232,9 @@ public final class PaymentProcessor {
             }
         }
         OrderStatus now = settled.now();
+        LOG.log(System.Logger.Level.INFO, () -> "order " + order.id() + " settled: " + now + " (charge "
+                + outcome.status() + (outcome.providerChargeId() != null ? " " + outcome.providerChargeId() : "")
+                + (deliveries == 0 ? ", from the provider's callback" : "") + ")");
         if (now != target && outcome.status() != ChargeRecord.Status.SKIPPED) {
             // Settled otherwise before our answer came (e.g. expired while the provider was slow).
             metrics.increment(Name.SETTLEMENT_CONFLICTS);

@@ -3,6 +3,7 @@ package dev.floodgate.edge.fan;
 import com.password4j.Argon2Function;
 import com.password4j.types.Argon2;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.runtime.CpuBound;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Argon2id password hashing (OWASP minimum: 19 MiB, 2 passes, 1 lane). Each hash costs memory and tens of
  * milliseconds of CPU, so at most {@code maxConcurrent} run at once; callers that cannot get a turn within the wait
- * get a 429 with Retry-After rather than pile up (virtual threads would otherwise run thousands at once).
+ * get a 429 with Retry-After rather than pile up (virtual threads would otherwise run thousands at once). The hashes
+ * run on platform threads of their own ({@link CpuBound}): on the request's virtual thread they held every carrier
+ * and starved every other request of the edge, health checks included.
  */
 public final class Passwords {
     private static final Argon2Function ARGON2 = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
@@ -20,6 +23,7 @@ public final class Passwords {
 
     private final Semaphore turns;
     private final Duration wait;
+    private final CpuBound cpu;
 
     public Passwords(int maxConcurrent, Duration wait) {
         if (maxConcurrent < 1) {
@@ -27,6 +31,7 @@ public final class Passwords {
         }
         this.turns = new Semaphore(maxConcurrent, true);
         this.wait = wait;
+        this.cpu = new CpuBound("fan-password-hash", maxConcurrent);
     }
 
     /** A self-describing Argon2id hash (PHC string with parameters and salt) for storage. */
@@ -54,7 +59,7 @@ public final class Passwords {
             throw ApiException.tooManyRequests("too many sign-ins at once, try again shortly", 1);
         }
         try {
-            return work.get();
+            return cpu.call(work);
         } finally {
             turns.release();
         }

@@ -3,6 +3,7 @@ package dev.floodgate.runtime.operator;
 import com.password4j.Argon2Function;
 import com.password4j.types.Argon2;
 import dev.floodgate.contracts.error.ApiException;
+import dev.floodgate.runtime.CpuBound;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * Argon2id for operator passwords (OWASP minimum: 19 MiB, 2 passes, 1 lane), only at sign-in and account changes,
  * never per request. At most {@code permits} run at once and at most {@code 8 × permits} wait, each for at most
- * {@code wait}: past that a 503 with Retry-After, so a flood queues nowhere and costs a bounded share of CPU.
+ * {@code wait}: past that a 503 with Retry-After, so a flood queues nowhere and costs a bounded share of CPU. They run
+ * on platform threads of their own ({@link CpuBound}), never on a request's virtual-thread carrier.
  */
 final class PasswordHashes {
     private static final Argon2Function ARGON2 = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
@@ -24,8 +26,10 @@ final class PasswordHashes {
     private final int maxWaiting;
     private final AtomicInteger waiting = new AtomicInteger();
     private final Duration wait;
+    private final CpuBound cpu;
 
     PasswordHashes(int permits, Duration wait) {
+        this.cpu = new CpuBound("operator-password-hash", permits);
         this.turns = new Semaphore(permits, true);
         this.maxWaiting = permits * 8;
         this.wait = wait;
@@ -58,7 +62,7 @@ final class PasswordHashes {
             throw ApiException.unavailable("too many sign-ins at once, try again shortly");
         }
         try {
-            return work.get();
+            return cpu.call(work);
         } finally {
             turns.release();
         }

@@ -22,7 +22,7 @@ class ServiceMetricsTest {
     @BeforeAll
     static void start() {
         Config config = Config.just(ConfigSources.create(Map.of("server.port", "0")));
-        server = Servers.start(config.get("server"), routing -> routing
+        server = Servers.start("spec", config.get("server"), routing -> routing
                 .addFilter(RouteLatency.of("spec"))
                 .get("/api/events/{eventId}/queue", (req, res) -> res.send("ok"))
                 .get("/api/plain", (req, res) -> res.send("ok")), List.of());

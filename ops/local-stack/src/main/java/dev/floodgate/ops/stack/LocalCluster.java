@@ -91,7 +91,9 @@ public final class LocalCluster implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         LocalStack.quietLogging();
-        ClusterSettings settings = ClusterSettings.from(ServiceConfig.load("local-stack.yaml"));
+        io.helidon.config.Config config = ServiceConfig.load("local-stack.yaml");
+        dev.floodgate.runtime.log.Logs.install(config, "cluster");
+        ClusterSettings settings = ClusterSettings.from(config);
         LocalCluster cluster = new LocalCluster(settings, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         // Installed before anything starts: Ctrl-C during the start stops whatever has started so far.

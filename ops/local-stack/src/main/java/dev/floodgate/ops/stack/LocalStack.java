@@ -48,7 +48,14 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         quietLogging();
-        StackSettings settings = StackSettings.from(ServiceConfig.load("local-stack.yaml"));
+        io.helidon.config.Config config = ServiceConfig.load("local-stack.yaml");
+        // The terminal of ./floodgate start shows no line per request (the page polls); the access log is one
+        // setting away: LOGGING_ACCESS_dash_LOG=true.
+        if (!config.get("logging.access-log").asBoolean().orElse(false)) {
+            dev.floodgate.runtime.log.Logs.level("floodgate.access", java.util.logging.Level.WARNING);
+        }
+        dev.floodgate.runtime.log.Logs.install(config, "stack");
+        StackSettings settings = StackSettings.from(config);
         CountDownLatch stopped = new CountDownLatch(1);
         LocalStack stack;
         try {

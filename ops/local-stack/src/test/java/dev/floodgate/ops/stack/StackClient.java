@@ -86,7 +86,12 @@ final class StackClient {
     }
 
     JsonNode placeOrder(String admission, String event, String holdId, String paymentMethod) {
-        return call(Method.POST, stack.checkoutUrl() + "/api/orders", admission, "{\"eventId\":\"" + event
+        return placeOrder(admission, event, holdId, paymentMethod, null);
+    }
+
+    /** As {@link #placeOrder(String, String, String, String)}, sending {@code requestId} as X-Request-Id (if not null). */
+    JsonNode placeOrder(String admission, String event, String holdId, String paymentMethod, String requestId) {
+        return call(Method.POST, stack.checkoutUrl() + "/api/orders", admission, requestId, "{\"eventId\":\"" + event
                 + "\",\"holdId\":\"" + holdId + "\",\"paymentMethodId\":\"" + paymentMethod
                 + "\",\"buyer\":{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}}", 201);
     }
@@ -121,7 +126,14 @@ final class StackClient {
 
     /** One HTTP call; {@code expected} -1 accepts any 2xx. Operator paths without a token use Basic credentials. */
     JsonNode call(Method method, String url, String token, String body, int expected) {
+        return call(method, url, token, null, body, expected);
+    }
+
+    JsonNode call(Method method, String url, String token, String requestId, String body, int expected) {
         HttpClientRequest request = http.method(method).uri(url);
+        if (requestId != null) {
+            request.header(HeaderNames.create("X-Request-Id"), requestId);
+        }
         if (token != null) {
             request.header(HeaderNames.AUTHORIZATION, "Bearer " + token);
         } else if (url.contains("/api/operator/")) {

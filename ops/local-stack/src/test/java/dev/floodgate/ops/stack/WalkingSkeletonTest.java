@@ -2,6 +2,7 @@ package dev.floodgate.ops.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.log.RequestId;
 import io.helidon.http.Method;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static dev.floodgate.ops.stack.StackClient.poll;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +64,54 @@ class WalkingSkeletonTest {
                 c -> c.get("sold").asInt() == before.get("sold").asInt() + 1);
         assertThat(after.get("available").asInt()).isEqualTo(before.get("available").asInt() - 1);
         assertThat(after.get("held").asInt()).isEqualTo(before.get("held").asInt());
+    }
+
+    /**
+     * One order's story is one search: the id its placing request carried (X-Request-Id) is on checkout's lines, the
+     * payment-worker's (through the Pulsar message) and the provider simulator's (the worker's call carries it).
+     */
+    @Test
+    void anOrdersLogLinesFromCheckoutToTheProviderCarryItsRequestId() {
+        String requestId = "walk-" + UUID.randomUUID();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                // In scope on the logging thread, as the JSON format reads it.
+                if (RequestId.current().filter(requestId::equals).isPresent()) {
+                    lines.add(r.getLoggerName() + " " + r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            String event = DemoEvent.EVENT_ID;
+            StackClient.Fan fan = client.signUp();
+            String admission = client.admitted(fan, event);
+            String holdId = client.hold(admission, event, "standing");
+            JsonNode order = client.placeOrder(admission, event, holdId, client.paymentMethod("4242424242424242"),
+                    requestId);
+            assertThat(client.settled(fan, order).get("status").asText()).isEqualTo("PAID");
+            String orderId = order.get("orderId").asText();
+            poll(() -> List.copyOf(lines), l ->
+                    l.stream().anyMatch(x -> x.startsWith("floodgate.access.checkout POST /api/orders 201"))
+                            && l.stream().anyMatch(x -> x.startsWith("dev.floodgate.checkout.")
+                            && x.contains("order " + orderId + " placed"))
+                            && l.stream().anyMatch(x -> x.startsWith("dev.floodgate.worker.")
+                            && x.contains("order " + orderId + " settled: PAID"))
+                            && l.stream().anyMatch(x -> x.startsWith("floodgate.access.simulator POST /v1/charges")));
+        } finally {
+            root.removeHandler(capture);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.floodgate.ops.simulator;
 
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.runtime.log.Logs;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -10,7 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        SimulatorServer simulator = SimulatorServer.start(ServiceConfig.load(SimulatorServer.DEFAULTS_RESOURCE));
+        io.helidon.config.Config config = ServiceConfig.load(SimulatorServer.DEFAULTS_RESOURCE);
+        Logs.install(config, "simulator");
+        SimulatorServer simulator = SimulatorServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();

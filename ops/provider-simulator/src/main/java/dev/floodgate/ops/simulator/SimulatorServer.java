@@ -131,7 +131,7 @@ public final class SimulatorServer implements AutoCloseable {
         Chaos chaos = new Chaos();
         chaos.set(Chaos.Plan.from(config.get("simulator.chaos")));
         Webhooks webhooks = new Webhooks(Webhooks.Settings.from(config.get("simulator.webhooks")), Clock.systemUTC());
-        WebServer server = Servers.start(config.get("server"), Cors.from(config.get("cors")),
+        WebServer server = Servers.start("simulator", config.get("server"), Cors.from(config.get("cors")),
                 routing -> routes(routing, ledger, faults, chaos, webhooks), List.of());
         SimulatorServer simulator = new SimulatorServer(server, ledger, ownsLedger, faults, chaos, webhooks);
         LOG.log(System.Logger.Level.INFO, "SIMULATOR: payment-provider simulator (not a real processor) listening on "

@@ -1,0 +1,53 @@
+package dev.floodgate.runtime.log;
+
+import io.helidon.config.Config;
+
+import java.util.Locale;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Installs a process's log format, once, from its {@code main} (never from a server's start: tests run several
+ * servers in one JVM). {@code logging.format}: {@code json} (default: one object per line, {@link JsonLogFormatter})
+ * or {@code text}. {@code logging.levels.<logger>: WARNING} sets a logger's level. A JVM started with
+ * {@code -Djava.util.logging.config.file} keeps that file's handlers; only their format changes.
+ */
+public final class Logs {
+    /** java.util.logging holds loggers weakly: one collected forgets the level set here. */
+    private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Logs() {
+    }
+
+    /** Sets {@code logger}'s level and keeps the logger, so the level stays. */
+    public static void level(String logger, Level level) {
+        Logger l = Logger.getLogger(logger);
+        l.setLevel(level);
+        CONFIGURED.add(l);
+    }
+
+    public static void install(Config root, String service) {
+        String format = root.get("logging.format").asString().orElse("json").toLowerCase(Locale.ROOT);
+        Formatter formatter = switch (format) {
+            case "json" -> new JsonLogFormatter(service);
+            case "text" -> new TextLogFormatter(service);
+            default -> throw new IllegalArgumentException("logging.format must be json or text, not " + format);
+        };
+        Logger rootLogger = Logger.getLogger("");
+        Handler[] handlers = rootLogger.getHandlers();
+        if (handlers.length == 0) {
+            ConsoleHandler console = new ConsoleHandler();
+            console.setLevel(Level.ALL);
+            rootLogger.addHandler(console);
+            handlers = rootLogger.getHandlers();
+        }
+        for (Handler h : handlers) {
+            h.setFormatter(formatter);
+        }
+        root.get("logging.levels").asMap().ifPresent(levels -> levels.forEach((name, level) ->
+                level(name, Level.parse(level.toUpperCase(Locale.ROOT)))));
+    }
+}
