@@ -88,6 +88,10 @@ public final class WebhookRoutes {
             } catch (IOException e) {
                 throw ApiException.badRequest("webhook body is not an event", null);
             }
+            if (event == null) {
+                // The JSON literal null reads as no event at all (found by WorkerFuzzTest: it was a 500).
+                throw ApiException.badRequest("webhook body is not an event", null);
+            }
             try {
                 JsonHttp.ok(res, Map.of("result", apply(event)));
             } catch (SQLException e) {

@@ -182,6 +182,11 @@ class WorkerContractTest {
     }
 
     @Test
+    void aSignedCallbackWhoseBodyIsJsonNullIsRefusedAsNotAnEvent() {
+        assertThat(callback("null", SECRET).code()).isEqualTo("VALIDATION");
+    }
+
+    @Test
     void providerCallbacksAreDocumented() {
         String event = "{\"id\":\"evt_contract\",\"type\":\"charge.succeeded\",\"data\":{\"id\":\"ch_contract\","
                 + "\"status\":\"succeeded\",\"amountMinor\":4500,\"currency\":\"EUR\",\"reference\":\""

@@ -32,7 +32,7 @@ public final class WorkerFixture {
     private WorkerFixture() {
     }
 
-    record TestOrder(UUID orderId, String eventId, String holdId, String fanId, int quantity,
+    public record TestOrder(UUID orderId, String eventId, String holdId, String fanId, int quantity,
                      PaymentRequest request) {
     }
 
@@ -48,7 +48,7 @@ public final class WorkerFixture {
     }
 
     /** A fresh event with 10 seats, a hold of {@code quantity} in checkout for the order, and the order row. */
-    static TestOrder placeOrder(Engines engines, Grid grid, String paymentMethodId, int quantity, String prefix)
+    public static TestOrder placeOrder(Engines engines, Grid grid, String paymentMethodId, int quantity, String prefix)
             throws SQLException {
         String eventId = prefix + "-" + EVENTS.incrementAndGet();
         grid.inventory().stock(new EventInfo(eventId, "Test " + eventId, System.currentTimeMillis() + 86_400_000L,
