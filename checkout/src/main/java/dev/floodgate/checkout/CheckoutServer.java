@@ -1,7 +1,8 @@
 package dev.floodgate.checkout;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.floodgate.checkout.admission.TokenVerifier;
+import dev.floodgate.checkout.admission.TokenGuard;
+import dev.floodgate.runtime.token.Audiences;
 import dev.floodgate.checkout.order.OrderRoutes;
 import dev.floodgate.checkout.order.OrderService;
 import dev.floodgate.checkout.order.OrderStore;
@@ -42,9 +43,10 @@ public final class CheckoutServer implements AutoCloseable {
     private final Grid ownedGrid;
     private final CheckoutGauges gauges;
     private final Figures gridGauges;
+    private final TokenGuard tokens;
 
     private CheckoutServer(WebServer server, HikariDataSource dataSource, PulsarClient pulsar, OutboxRelay relay,
-                           Grid ownedGrid, CheckoutGauges gauges, Figures gridGauges) {
+                           Grid ownedGrid, CheckoutGauges gauges, Figures gridGauges, TokenGuard tokens) {
         this.server = server;
         this.gauges = gauges;
         this.gridGauges = gridGauges;
@@ -52,6 +54,7 @@ public final class CheckoutServer implements AutoCloseable {
         this.pulsar = pulsar;
         this.relay = relay;
         this.ownedGrid = ownedGrid;
+        this.tokens = tokens;
     }
 
     /** Standalone: joins (or connects to) the grid itself. */
@@ -72,6 +75,7 @@ public final class CheckoutServer implements AutoCloseable {
         OutboxRelay relay = null;
         CheckoutGauges gauges = null;
         Figures gridGauges = null;
+        TokenGuard tokens = null;
         try {
             Database.migrate(dataSource, "checkout");
             pulsar = PulsarClients.from(config.get("pulsar"));
@@ -79,11 +83,12 @@ public final class CheckoutServer implements AutoCloseable {
             relay = new OutboxRelay(dataSource, pulsar, outbox.get("batch-size").asInt().orElse(100),
                     ServiceConfig.millis(outbox.get("poll-interval-millis"), 250),
                     ServiceConfig.millis(outbox.get("send-timeout-millis"), 10_000));
-            TokenVerifier tokens = new TokenVerifier(
+            tokens = new TokenGuard(
                     config.get("admission.jwks-url").asString().orElseThrow(
                             () -> new IllegalArgumentException("admission.jwks-url is required")),
+                    config.get("admission.issuer").asString().orElse(Audiences.DEFAULT_ISSUER),
                     ServiceConfig.millis(config.get("admission.jwks-refresh-min-interval-millis"), 5_000), clock,
-                    config.get("admission.verified-cache-entries").asInt().orElse(TokenVerifier.DEFAULT_REMEMBERED));
+                    config.get("admission.verified-cache-entries").asInt().orElse(TokenGuard.DEFAULT_REMEMBERED));
             OrderStore store = new OrderStore(dataSource);
             OutboxRelay wake = relay;
             OrderService orders = new OrderService(grid.catalog(), grid.inventory(), store,
@@ -95,14 +100,18 @@ public final class CheckoutServer implements AutoCloseable {
             gauges = CheckoutGauges.start(dataSource, relay, GAUGE_REFRESH_MILLIS);
             gridGauges = GridMeters.sample(grid.hazelcast(), "checkout", GAUGE_REFRESH_MILLIS);
             OpenApiDocument openApi = OpenApiDocument.fromClasspath("openapi/checkout.yaml");
-            WebServer server = Servers.start("checkout", config.get("server"), Cors.from(config.get("cors")), routing -> {
+            WebServer server = Servers.start("checkout", config.get("server"), Cors.from(config.get("cors")),
+                    routing -> {
                         routing.addFilter(RouteLatency.of("checkout"));
                         routes.register(routing);
                         openApi.routes(routing);
                     },
                     List.of(Database.healthCheck(dataSource, "database"), Readiness.check("grid", grid::isRunning)));
-            return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid, gauges, gridGauges);
+            return new CheckoutServer(server, dataSource, pulsar, relay, ownedGrid, gauges, gridGauges, tokens);
         } catch (RuntimeException | PulsarClientException e) {
+            if (tokens != null) {
+                tokens.close();
+            }
             if (gauges != null) {
                 gauges.close();
             }
@@ -134,6 +143,7 @@ public final class CheckoutServer implements AutoCloseable {
 
     @Override
     public void close() {
+        tokens.close();
         gauges.close();
         gridGauges.close();
         server.stop();

@@ -27,7 +27,7 @@ record EdgeSettings(GridSettings grid, OperatorSettings operators, String issuer
         if (window.isZero()) {
             throw new IllegalArgumentException("admission.window-millis must be positive");
         }
-        String issuer = config.get("token.issuer").asString().orElse("floodgate-queue-edge");
+        String issuer = config.get("token.issuer").asString().orElse(dev.floodgate.runtime.token.Audiences.DEFAULT_ISSUER);
         return new EdgeSettings(gridSettings,
                 OperatorSettings.from(config.get("operator")),
                 issuer,

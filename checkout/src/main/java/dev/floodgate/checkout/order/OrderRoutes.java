@@ -1,7 +1,7 @@
 package dev.floodgate.checkout.order;
 
 import dev.floodgate.checkout.admission.Caller;
-import dev.floodgate.checkout.admission.TokenVerifier;
+import dev.floodgate.checkout.admission.TokenGuard;
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.Ids;
@@ -21,10 +21,10 @@ public final class OrderRoutes {
 
     private final OrderService orders;
     private final OrderStore store;
-    private final TokenVerifier tokens;
+    private final TokenGuard tokens;
     private final int maxBodyBytes;
 
-    public OrderRoutes(OrderService orders, OrderStore store, TokenVerifier tokens, int maxBodyBytes) {
+    public OrderRoutes(OrderService orders, OrderStore store, TokenGuard tokens, int maxBodyBytes) {
         this.orders = orders;
         this.store = store;
         this.tokens = tokens;

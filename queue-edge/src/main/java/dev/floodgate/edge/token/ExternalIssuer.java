@@ -1,5 +1,7 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.RemoteJwks;
+
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
@@ -102,5 +104,11 @@ public record ExternalIssuer(String name, String issuer, URI jwksUrl, String aud
             out.add(issuer);
         }
         return out;
+    }
+
+    /** Where {@link dev.floodgate.runtime.token.RemoteJwks} fetches this provider's keys. */
+    public dev.floodgate.runtime.token.JwksSource jwks() {
+        return new dev.floodgate.runtime.token.JwksSource("identity provider " + name, jwksUrl, jwksTimeout,
+                jwksRefresh, jwksMinRefetch, jwksMaxStale);
     }
 }

@@ -1,5 +1,10 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.VerifiedToken;
+import dev.floodgate.runtime.token.TokenRejected;
+import dev.floodgate.runtime.token.Audiences;
+import dev.floodgate.runtime.token.RemoteJwks;
+
 import dev.floodgate.contracts.error.ApiException;
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
@@ -43,7 +48,7 @@ final class ExternalTokenVerifier {
     ExternalTokenVerifier(ExternalIssuer config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.keys = new RemoteJwks(config, clock);
+        this.keys = new RemoteJwks(config.jwks(), clock);
     }
 
     ExternalIssuer config() {

@@ -1,5 +1,11 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.TokenVerifier;
+import dev.floodgate.runtime.token.VerifiedToken;
+import dev.floodgate.runtime.token.TokenRejected;
+import dev.floodgate.runtime.token.Audiences;
+import dev.floodgate.runtime.token.JwkTokenVerifier;
+
 import io.helidon.security.jwt.SignedJwt;
 
 import java.time.Clock;

@@ -1,5 +1,10 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.TokenVerifier;
+import dev.floodgate.runtime.token.VerifiedToken;
+import dev.floodgate.runtime.token.TokenRejected;
+import dev.floodgate.runtime.token.Audiences;
+
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.error.ErrorCode;
 import io.helidon.http.HeaderNames;

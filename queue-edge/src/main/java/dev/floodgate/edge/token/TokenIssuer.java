@@ -1,5 +1,8 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.VerifiedToken;
+import dev.floodgate.runtime.token.Audiences;
+
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
 

@@ -1,5 +1,8 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.Audiences;
+import dev.floodgate.runtime.token.JwkTokenVerifier;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.engines.fixture.MutableClock;

@@ -1,5 +1,11 @@
 package dev.floodgate.edge.token;
 
+import dev.floodgate.runtime.token.TokenVerifier;
+import dev.floodgate.runtime.token.VerifiedToken;
+import dev.floodgate.runtime.token.TokenRejected;
+import dev.floodgate.runtime.token.Audiences;
+import dev.floodgate.runtime.token.JwkTokenVerifier;
+
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.engines.fixture.MutableClock;
 import io.helidon.security.jwt.Jwt;
@@ -187,6 +193,20 @@ class TokenVerifierTest {
     @Test
     void theKeyIdIsTheRfc7638Thumbprint() {
         assertThat(keys.currentKid()).matches("[A-Za-z0-9_-]{43}");
+    }
+
+    @Test
+    void aTokenIssuedFurtherAheadThanTheClocksMayDifferIsNotValidYet() {
+        MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofMinutes(2)));
+        String token = new TokenIssuer(keys, ISSUER, Duration.ofHours(1), ahead).fanToken("fan-1").token();
+        assertRejected(token, Audiences.FAN, "token not valid yet");
+    }
+
+    @Test
+    void aTokenIssuedASecondAheadIsAcceptedAsClockSkew() {
+        MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofSeconds(1)));
+        String token = new TokenIssuer(keys, ISSUER, Duration.ofHours(1), ahead).fanToken("fan-1").token();
+        assertThat(verifier.verify(token, Audiences.FAN).subject()).isEqualTo("fan-1");
     }
 
     private void assertRejected(String token, String audience, String reason) {

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.token;
+package dev.floodgate.runtime.token;
 
 /** The audiences of the tokens the edge issues; a token is accepted only where its audience is expected. */
 public final class Audiences {
@@ -11,6 +11,8 @@ public final class Audiences {
      * place's status and bind it to an account, nothing else (it never holds seats or orders).
      */
     public static final String PLACE = "floodgate-place";
+    /** The issuer queue-edge writes into the tokens it signs, unless {@code token.issuer} says otherwise. */
+    public static final String DEFAULT_ISSUER = "floodgate-queue-edge";
     /** Claim of an admission token naming the event it admits to. */
     public static final String EVENT_CLAIM = "event";
 

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.token;
+package dev.floodgate.runtime.token;
 
 /** A token that must not be honoured; the reason is for logs and for the 401 message, never a secret. */
 public final class TokenRejected extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.token;
+package dev.floodgate.runtime.token;
 
 import dev.floodgate.contracts.error.ApiException;
 import io.helidon.security.jwt.jwk.Jwk;
@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The public keys of one external identity provider, fetched from its JWKS URL over HTTP (Helidon WebClient) and
- * kept in memory.
+ * The public keys of one token issuer, fetched from its JWKS URL over HTTP (Helidon WebClient) and kept in memory:
+ * an external identity provider's at the edge, the edges' own ({@code /.well-known/jwks.json}) at checkout.
  *
  * <ul>
  *   <li>A fetch takes at most {@code jwksTimeout} (connect and answer), answers at most {@link #MAX_JWKS_BYTES} and
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  *   is a 503 for every token of that provider; a {@code kid} unknown after a fetch is a rejection.</li>
  * </ul>
  */
-final class RemoteJwks {
+public final class RemoteJwks {
     static final int MAX_JWKS_BYTES = 256 * 1024;
     static final int MAX_KEYS = 100;
     private static final System.Logger LOG = System.getLogger(RemoteJwks.class.getName());
@@ -51,7 +51,7 @@ final class RemoteJwks {
     private record Keys(Map<String, Jwk> byKid, long fetchedAtMillis) {
     }
 
-    private final ExternalIssuer config;
+    private final JwksSource config;
     private final Clock clock;
     private final WebClient client;
     private final ExecutorService fetcher = Executors.newVirtualThreadPerTaskExecutor();
@@ -60,12 +60,12 @@ final class RemoteJwks {
     private volatile long lastAttemptMillis = Long.MIN_VALUE / 2;
     private volatile boolean lastAttemptFailed;
 
-    RemoteJwks(ExternalIssuer config, Clock clock) {
+    public RemoteJwks(JwksSource config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.client = WebClient.builder()
-                .connectTimeout(config.jwksTimeout())
-                .readTimeout(config.jwksTimeout())
+                .connectTimeout(config.timeout())
+                .readTimeout(config.timeout())
                 .followRedirects(false)
                 .shareConnectionCache(false)
                 .build();
@@ -75,13 +75,13 @@ final class RemoteJwks {
      * The key named {@code kid}, or empty (unknown even after a refetch, or a refetch was done less than
      * {@code jwksMinRefetch} ago). 503 when no usable keys can be had.
      */
-    Optional<Jwk> key(String kid) {
+    public Optional<Jwk> key(String kid) {
         long now = clock.millis();
         Keys current = keys;
         if (usable(current, now)) {
             Jwk key = current.byKid.get(kid);
             if (key != null) {
-                if (now - current.fetchedAtMillis >= config.jwksRefresh().toMillis()) {
+                if (now - current.fetchedAtMillis >= config.refresh().toMillis()) {
                     refreshInBackground();
                 }
                 return Optional.of(key);
@@ -93,7 +93,7 @@ final class RemoteJwks {
             if (usable(current, now) && current.byKid.containsKey(kid)) {
                 return Optional.of(current.byKid.get(kid));
             }
-            if (now - lastAttemptMillis < config.jwksMinRefetch().toMillis()) {
+            if (now - lastAttemptMillis < config.minRefetch().toMillis()) {
                 if (!usable(current, now) || lastAttemptFailed) {
                     throw unavailable();
                 }
@@ -107,22 +107,22 @@ final class RemoteJwks {
     }
 
     private boolean usable(Keys k, long now) {
-        return k != null && now - k.fetchedAtMillis < config.jwksMaxStale().toMillis();
+        return k != null && now - k.fetchedAtMillis < config.maxStale().toMillis();
     }
 
     private ApiException unavailable() {
-        return ApiException.unavailable("the identity provider '" + config.name() + "' cannot be reached to check "
+        return ApiException.unavailable("the token keys of '" + config.name() + "' cannot be had to check "
                 + "this token; try again shortly");
     }
 
     private void refreshInBackground() {
-        if (clock.millis() - lastAttemptMillis < config.jwksMinRefetch().toMillis()) {
+        if (clock.millis() - lastAttemptMillis < config.minRefetch().toMillis()) {
             return;
         }
         try {
             fetcher.execute(() -> {
                 synchronized (fetchLock) {
-                    if (clock.millis() - lastAttemptMillis >= config.jwksMinRefetch().toMillis()) {
+                    if (clock.millis() - lastAttemptMillis >= config.minRefetch().toMillis()) {
                         fetchNow();
                     }
                 }
@@ -137,13 +137,13 @@ final class RemoteJwks {
         lastAttemptMillis = clock.millis();
         Future<Map<String, Jwk>> call = fetcher.submit(this::download);
         try {
-            Map<String, Jwk> fetched = call.get(config.jwksTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Jwk> fetched = call.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
             keys = new Keys(fetched, clock.millis());
             lastAttemptFailed = false;
             return true;
         } catch (TimeoutException e) {
             call.cancel(true);
-            return failed("took longer than " + config.jwksTimeout().toMillis() + " ms");
+            return failed("took longer than " + config.timeout().toMillis() + " ms");
         } catch (ExecutionException e) {
             return failed(String.valueOf(e.getCause()));
         } catch (InterruptedException e) {
@@ -154,14 +154,14 @@ final class RemoteJwks {
 
     private boolean failed(String why) {
         lastAttemptFailed = true;
-        LOG.log(System.Logger.Level.WARNING, "JWKS of identity provider " + config.name() + " (" + config.jwksUrl()
+        LOG.log(System.Logger.Level.WARNING, "JWKS of " + config.name() + " (" + config.url()
                 + ") not fetched: " + why);
         return false;
     }
 
     private Map<String, Jwk> download() throws IOException {
         byte[] body;
-        try (HttpClientResponse res = client.get(config.jwksUrl().toString()).request()) {
+        try (HttpClientResponse res = client.get(config.url().toString()).request()) {
             if (res.status().code() != 200) {
                 throw new IOException("answered HTTP " + res.status().code());
             }
@@ -214,7 +214,7 @@ final class RemoteJwks {
         return v instanceof JsonString s ? s.getString() : null;
     }
 
-    void close() {
+    public void close() {
         fetcher.shutdownNow();
     }
 }

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.token;
+package dev.floodgate.runtime.token;
 
 /**
  * Checks a compact JWS issued by the edge. Any service can implement this from the public keys at

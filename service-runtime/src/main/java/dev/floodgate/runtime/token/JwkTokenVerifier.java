@@ -1,8 +1,7 @@
-package dev.floodgate.edge.token;
+package dev.floodgate.runtime.token;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
-import dev.floodgate.runtime.token.Es256Signatures;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
 import jakarta.json.JsonString;
@@ -18,9 +17,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Verifies tokens against a set of public keys (ours in-process; a JWKS fetched from a URL would plug in through
- * the supplier). Checks, in order: size, parse, algorithm ES256 exactly (so {@code none} and HMAC confusion are
- * out), a known {@code kid}, the signature, the issuer, the audience, an expiry in the future, a subject.
+ * Verifies Floodgate's tokens against a set of public keys: the edge's own in-process ({@code KeyRing}), or a JWKS
+ * fetched over HTTP ({@link RemoteJwks}: checkout). Checks, in order: size, parse, algorithm ES256 exactly (so
+ * {@code none} and HMAC confusion are out), a known {@code kid}, the signature, the issuer, the audience, an expiry in
+ * the future, {@code nbf} and {@code iat} not in the future (beyond {@link #CLOCK_SKEW}), a subject. The one verifier
+ * of every service: queue-edge and checkout both use it, with {@link CachingTokenVerifier} in front.
  */
 public final class JwkTokenVerifier implements TokenVerifier {
     /**
@@ -28,6 +29,10 @@ public final class JwkTokenVerifier implements TokenVerifier {
      * seen (signed by another edge or an identity provider) on its first use. Shared: it only caches keys.
      */
     private static final Es256Signatures SIGNATURES = new Es256Signatures();
+    /** The one algorithm Floodgate signs its tokens with. */
+    public static final String ALGORITHM = "ES256";
+    /** Clocks of the signer and the checker may differ this much for {@code nbf} and {@code iat}. */
+    public static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofSeconds(5);
     /** Our tokens are ~500 bytes; anything much larger is not ours and is not parsed. */
     public static final int MAX_TOKEN_CHARS = 4096;
 
@@ -50,7 +55,8 @@ public final class JwkTokenVerifier implements TokenVerifier {
     public VerifiedToken verify(String token, String audience) {
         try {
             return check(token, audience);
-        } catch (TokenRejected e) {
+        } catch (TokenRejected | dev.floodgate.contracts.error.ApiException e) {
+            // A rejection, or keys that cannot be had (503 from RemoteJwks): as they are.
             throw e;
         } catch (RuntimeException e) {
             // Fail closed: a parser or crypto surprise is a rejection, never a pass.
@@ -64,12 +70,12 @@ public final class JwkTokenVerifier implements TokenVerifier {
         }
         SignedJwt signed = SignedJwt.parseToken(token);
         Jwt jwt = signed.getJwt();
-        if (!SigningKeys.ALGORITHM.equals(jwt.algorithm().orElse(null))) {
+        if (!ALGORITHM.equals(jwt.algorithm().orElse(null))) {
             throw new TokenRejected("unsupported token algorithm");
         }
         String kid = jwt.keyId().orElseThrow(() -> new TokenRejected("token has no key id"));
         Jwk key = keys.apply(kid).orElseThrow(() -> new TokenRejected("unknown signing key"));
-        if (!SigningKeys.ALGORITHM.equals(key.algorithm())
+        if (!ALGORITHM.equals(key.algorithm())
                 || !SIGNATURES.verify(key, signed.getSignedBytes(), signed.getSignature())) {
             throw new TokenRejected("bad token signature");
         }
@@ -81,8 +87,14 @@ public final class JwkTokenVerifier implements TokenVerifier {
             throw new TokenRejected("token not meant for this use");
         }
         Instant expiresAt = jwt.expirationTime().orElseThrow(() -> new TokenRejected("token has no expiry"));
-        if (!clock.instant().isBefore(expiresAt)) {
+        Instant now = clock.instant();
+        if (!now.isBefore(expiresAt)) {
             throw TokenRejected.ranOut();
+        }
+        // Issued or valid only in the future (beyond the clocks' skew): not a token to honour yet.
+        if (jwt.notBefore().map(nbf -> now.isBefore(nbf.minus(CLOCK_SKEW))).orElse(false)
+                || jwt.issueTime().map(iat -> now.isBefore(iat.minus(CLOCK_SKEW))).orElse(false)) {
+            throw new TokenRejected("token not valid yet");
         }
         String subject = jwt.subject().filter(s -> !s.isBlank())
                 .orElseThrow(() -> new TokenRejected("token has no subject"));

@@ -1,4 +1,4 @@
-package dev.floodgate.edge.token;
+package dev.floodgate.runtime.token;
 
 import java.time.Instant;
 import java.util.Map;
