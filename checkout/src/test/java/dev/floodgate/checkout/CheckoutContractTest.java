@@ -9,7 +9,6 @@ import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.runtime.ServedRoutes;
-import dev.floodgate.runtime.ServiceConfig;
 import dev.floodgate.runtime.openapi.ApiContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,12 +52,7 @@ class CheckoutContractTest {
             grid.inventory().stock(event);
         }
         issuer = new TestIssuer();
-        checkout = CheckoutServer.start(ServiceConfig.load("checkout.yaml", Map.of(
-                "server.port", "0",
-                "db.url", engines.jdbcUrl(), "db.user", engines.user(), "db.password", engines.password(),
-                "pulsar.service-url", engines.pulsarServiceUrl(),
-                "pulsar.topics.payment-requests", engines.topic("contract-payment-requests"),
-                "admission.jwks-url", issuer.jwksUrl())), grid);
+        checkout = RunningCheckout.start(engines, grid, issuer, "contract-payment-requests");
     }
 
     @AfterAll

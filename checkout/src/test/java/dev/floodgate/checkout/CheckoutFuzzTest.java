@@ -12,7 +12,6 @@ import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.runtime.Database;
-import dev.floodgate.runtime.ServiceConfig;
 import dev.floodgate.runtime.fuzz.Fuzz;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -66,12 +65,7 @@ class CheckoutFuzzTest {
         grid.catalog().add(event);
         grid.inventory().stock(event);
         issuer = new TestIssuer();
-        checkout = CheckoutServer.start(ServiceConfig.load("checkout.yaml", Map.of(
-                "server.port", "0",
-                "db.url", engines.jdbcUrl(), "db.user", engines.user(), "db.password", engines.password(),
-                "pulsar.service-url", engines.pulsarServiceUrl(),
-                "pulsar.topics.payment-requests", engines.topic("fuzz-payment-requests"),
-                "admission.jwks-url", issuer.jwksUrl())), grid);
+        checkout = RunningCheckout.start(engines, grid, issuer, "fuzz-payment-requests");
         db = Database.pool(Config.just(ConfigSources.create(Map.of("url", engines.jdbcUrl(), "user", engines.user(),
                 "password", engines.password(), "pool.max-size", "2"))), "fuzz-snapshot");
         for (int fan = 0; fan < FANS; fan++) {

@@ -27,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -57,19 +56,8 @@ class WorkerContractTest {
         grid = Grid.start(GridSettings.embedded("worker-contract-" + UUID.randomUUID()));
         simulator = SimulatorServer.start(ServiceConfig.load(SimulatorServer.DEFAULTS_RESOURCE,
                 Map.of("server.port", "0")), new Ledger());
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put("server.port", "0");
-        overrides.put("db.url", engines.jdbcUrl());
-        overrides.put("db.user", engines.user());
-        overrides.put("db.password", engines.password());
-        overrides.put("pulsar.service-url", engines.pulsarServiceUrl());
-        overrides.put("pulsar.topics.payment-requests", engines.topic("contract-payment-requests"));
-        overrides.put("provider.url", simulator.url());
-        overrides.put("provider.webhook-secret", SECRET);
-        overrides.put("reconciler.enabled", "false");
-        overrides.put("operator.username", "operator");
-        overrides.put("operator.password", OPERATOR_PASSWORD);
-        worker = WorkerServer.start(ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE, overrides), grid);
+        worker = WorkerFixture.startWorker(engines, grid, simulator.url(), SECRET, OPERATOR_PASSWORD,
+                "contract-payment-requests", Map.of());
     }
 
     @AfterAll

@@ -28,7 +28,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,22 +63,10 @@ class WorkerFuzzTest {
         grid = Grid.start(GridSettings.embedded("worker-fuzz-" + UUID.randomUUID()));
         simulator = SimulatorServer.start(ServiceConfig.load(SimulatorServer.DEFAULTS_RESOURCE,
                 Map.of("server.port", "0")), new Ledger());
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put("server.port", "0");
-        overrides.put("db.url", engines.jdbcUrl());
-        overrides.put("db.user", engines.user());
-        overrides.put("db.password", engines.password());
-        overrides.put("pulsar.service-url", engines.pulsarServiceUrl());
-        overrides.put("pulsar.topics.payment-requests", engines.topic("fuzz-payment-requests"));
-        overrides.put("provider.url", simulator.url());
-        overrides.put("provider.webhook-secret", SECRET);
-        overrides.put("reconciler.enabled", "false");
-        overrides.put("operator.username", "operator");
-        overrides.put("operator.password", OPERATOR_PASSWORD);
         // Random credentials must not lock the operator out (each wrong password counts).
-        overrides.put("operator.account-failures", "100000000");
-        overrides.put("operator.address-failures", "100000000");
-        worker = WorkerServer.start(ServiceConfig.load(WorkerServer.DEFAULTS_RESOURCE, overrides), grid);
+        worker = WorkerFixture.startWorker(engines, grid, simulator.url(), SECRET, OPERATOR_PASSWORD,
+                "fuzz-payment-requests", Map.of("operator.account-failures", "100000000",
+                        "operator.address-failures", "100000000"));
         for (int i = 0; i < 6; i++) {
             try {
                 orders.add(WorkerFixture.placeOrder(engines, grid, "pm_fuzz", 1, "worker-fuzz").orderId().toString());

@@ -124,4 +124,28 @@ public final class WorkerFixture {
             LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
         }
     }
+
+    /**
+     * A payment-worker on a free port, on the test engines, charging at {@code providerUrl}, taking signed callbacks
+     * with {@code webhookSecret}, with operator "operator" / {@code operatorPassword}; the reconciler off.
+     */
+    public static dev.floodgate.worker.WorkerServer startWorker(Engines engines, Grid grid, String providerUrl,
+                                                                String webhookSecret, String operatorPassword,
+                                                                String topic, java.util.Map<String, String> more) {
+        java.util.Map<String, String> overrides = new java.util.HashMap<>();
+        overrides.put("server.port", "0");
+        overrides.put("db.url", engines.jdbcUrl());
+        overrides.put("db.user", engines.user());
+        overrides.put("db.password", engines.password());
+        overrides.put("pulsar.service-url", engines.pulsarServiceUrl());
+        overrides.put("pulsar.topics.payment-requests", engines.topic(topic));
+        overrides.put("provider.url", providerUrl);
+        overrides.put("provider.webhook-secret", webhookSecret);
+        overrides.put("reconciler.enabled", "false");
+        overrides.put("operator.username", "operator");
+        overrides.put("operator.password", operatorPassword);
+        overrides.putAll(more);
+        return dev.floodgate.worker.WorkerServer.start(dev.floodgate.runtime.ServiceConfig.load(
+                dev.floodgate.worker.WorkerServer.DEFAULTS_RESOURCE, overrides), grid);
+    }
 }
