@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -31,6 +32,7 @@ final class DatabaseProbe {
 
     private final DataSource dataSource;
     private final LongSupplier clockMillis;
+    private final Executor runner;
     private Result last;
     private CompletableFuture<Result> running;
 
@@ -39,8 +41,14 @@ final class DatabaseProbe {
     }
 
     DatabaseProbe(DataSource dataSource, LongSupplier clockMillis) {
+        this(dataSource, clockMillis, task -> Thread.ofVirtual().name("db-probe").start(task));
+    }
+
+    /** @param runner where a probe runs (a virtual thread of its own; tests may run it in the caller) */
+    DatabaseProbe(DataSource dataSource, LongSupplier clockMillis, Executor runner) {
         this.dataSource = dataSource;
         this.clockMillis = clockMillis;
+        this.runner = runner;
         // Before the first probe finishes the service is not known to be ready.
         this.last = new Result(false, NOT_YET, clockMillis.getAsLong());
     }
@@ -52,11 +60,14 @@ final class DatabaseProbe {
             if (running == null && now - last.atMillis() < FRESH_FOR_MILLIS && !last.detail().equals(NOT_YET)) {
                 return last;
             }
-            if (running == null) {
-                running = CompletableFuture.supplyAsync(this::probe, Thread.ofVirtual().name("db-probe")::start);
-                running.whenComplete((r, e) -> finished(r));
-            }
             probe = running;
+            if (probe == null) {
+                probe = CompletableFuture.supplyAsync(this::probe, runner);
+                running = probe;
+                // A probe already done runs this at once, here (the lock is reentrant), and clears running: hence
+                // the local variable (reading running back was a NullPointerException, found by CI).
+                probe.whenComplete((r, e) -> finished(r));
+            }
         }
         try {
             return probe.get(ANSWER_WITHIN_MILLIS, TimeUnit.MILLISECONDS);
