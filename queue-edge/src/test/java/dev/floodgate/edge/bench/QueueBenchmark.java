@@ -7,6 +7,7 @@ import dev.floodgate.edge.token.SigningKeys;
 import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.engines.fixture.SharedEngines;
+import dev.floodgate.runtime.log.Logs;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -45,6 +46,9 @@ class QueueBenchmark {
 
     @Test
     void statusAndJoinAgainstHelloWorld(Engines engines) throws Exception {
+        // Logs as a service's main installs them (JSON, written in blocks, an access line per request), so the
+        // figures include what logging costs in production.
+        Logs.install(io.helidon.config.Config.empty(), "queue-edge");
         Path dir = Files.createTempDirectory("queue-bench");
         WebServer hello = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> r.get("/hello", (req, res) -> res.send("hello"))).build().start();

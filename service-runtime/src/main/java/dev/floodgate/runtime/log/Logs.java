@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * Installs a process's log format, once, from its {@code main} (never from a server's start: tests run several
  * servers in one JVM). {@code logging.format}: {@code json} (default: one object per line, {@link JsonLogFormatter})
  * or {@code text}. {@code logging.levels.<logger>: WARNING} sets a logger's level. A JVM started with
- * {@code -Djava.util.logging.config.file} keeps that file's handlers; only their format changes.
+ * {@code -Djava.util.logging.config.file} keeps that file's handlers and levels; only their format changes, and a
+ * console handler becomes a {@link BufferedConsoleHandler}.
  */
 public final class Logs {
     /** java.util.logging holds loggers weakly: one collected forgets the level set here. */
@@ -37,15 +38,18 @@ public final class Logs {
             default -> throw new IllegalArgumentException("logging.format must be json or text, not " + format);
         };
         Logger rootLogger = Logger.getLogger("");
-        Handler[] handlers = rootLogger.getHandlers();
-        if (handlers.length == 0) {
-            ConsoleHandler console = new ConsoleHandler();
-            console.setLevel(Level.ALL);
-            rootLogger.addHandler(console);
-            handlers = rootLogger.getHandlers();
+        boolean console = rootLogger.getHandlers().length == 0;
+        for (Handler h : rootLogger.getHandlers()) {
+            if (h instanceof ConsoleHandler) {
+                // Same place and level, written in blocks (BufferedConsoleHandler says why).
+                rootLogger.removeHandler(h);
+                console = true;
+            } else {
+                h.setFormatter(formatter);
+            }
         }
-        for (Handler h : handlers) {
-            h.setFormatter(formatter);
+        if (console) {
+            rootLogger.addHandler(new BufferedConsoleHandler(formatter, Level.ALL));
         }
         root.get("logging.levels").asMap().ifPresent(levels -> levels.forEach((name, level) ->
                 level(name, Level.parse(level.toUpperCase(Locale.ROOT)))));

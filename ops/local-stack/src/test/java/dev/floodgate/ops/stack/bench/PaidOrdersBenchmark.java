@@ -84,6 +84,8 @@ public final class PaidOrdersBenchmark {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int pgbenchSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 300;
+        // Logs as the services' mains install them (JSON, written in blocks, an access line per request).
+        dev.floodgate.runtime.log.Logs.install(io.helidon.config.Config.empty(), "bench");
         // All fans come from one address (this JVM): lift the edge's per-address and per-fan request limits, which
         // would otherwise throttle the preparation (sign-ups, joins, status polls), not the part measured.
         for (String[] kv : new String[][]{{"limits.per-address.per-second", "1000000"},
