@@ -46,7 +46,7 @@ public final class TokenGuard implements AutoCloseable {
         if (maxRemembered < 1) {
             throw new IllegalArgumentException("admission.verified-cache-entries must be at least 1");
         }
-        this.keys = new RemoteJwks(new JwksSource("queue-edge", URI.create(jwksUrl), Duration.ofSeconds(3),
+        this.keys = new RemoteJwks(new JwksSource("token issuer (queue-edge's JWKS)", URI.create(jwksUrl), Duration.ofSeconds(3),
                 Duration.ofMinutes(5), minRefetch, Duration.ofHours(1)), clock);
         this.verifier = new CachingTokenVerifier(new JwkTokenVerifier(keys::key, issuer, clock), clock,
                 maxRemembered);

@@ -108,7 +108,7 @@ public record ExternalIssuer(String name, String issuer, URI jwksUrl, String aud
 
     /** Where {@link dev.floodgate.runtime.token.RemoteJwks} fetches this provider's keys. */
     public dev.floodgate.runtime.token.JwksSource jwks() {
-        return new dev.floodgate.runtime.token.JwksSource("identity provider " + name, jwksUrl, jwksTimeout,
+        return new dev.floodgate.runtime.token.JwksSource("identity provider '" + name + "'", jwksUrl, jwksTimeout,
                 jwksRefresh, jwksMinRefetch, jwksMaxStale);
     }
 }

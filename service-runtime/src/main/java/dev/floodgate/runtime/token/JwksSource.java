@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * Where and how {@link RemoteJwks} fetches an issuer's public keys.
  *
- * @param name       for logs and the 503's message
+ * @param name       for logs and the 503's message, e.g. {@code identity provider 'acme'}
  * @param url        the JWKS URL (http or https)
  * @param timeout    longest a fetch may take (connect plus answer)
  * @param refresh    keys older than this are refetched on the next use (the old ones serve meanwhile)

@@ -111,8 +111,8 @@ public final class RemoteJwks {
     }
 
     private ApiException unavailable() {
-        return ApiException.unavailable("the token keys of '" + config.name() + "' cannot be had to check "
-                + "this token; try again shortly");
+        return ApiException.unavailable("the " + config.name() + " cannot be reached to check this token; try again "
+                + "shortly");
     }
 
     private void refreshInBackground() {
