@@ -3,6 +3,7 @@ package dev.floodgate.edge.bench;
 import dev.floodgate.edge.support.Http;
 import dev.floodgate.edge.support.RunningEdge;
 import dev.floodgate.edge.support.TestGrid;
+import dev.floodgate.edge.token.KeyEncryption;
 import dev.floodgate.edge.token.SigningKeys;
 import dev.floodgate.edge.token.TokenIssuer;
 import dev.floodgate.engines.fixture.Engines;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,8 +64,12 @@ class QueueBenchmark {
             ds.setURL(engines.jdbcUrl());
             ds.setUser(engines.user());
             ds.setPassword(engines.password());
-            TokenIssuer issuer = new TokenIssuer(SigningKeys.loadOrCreate(ds), "floodgate-queue-edge",
-                    Duration.ofHours(1), Clock.systemUTC());
+            // The edge's keys are sealed under the tests' key-encryption key: open them with the same one.
+            KeyEncryption sealing = KeyEncryption.from(io.helidon.config.Config.just(io.helidon.config.ConfigSources
+                    .create(java.util.Map.of("key-encryption-key", RunningEdge.TEST_KEY_ENCRYPTION_KEY))));
+            TokenIssuer issuer = new TokenIssuer(SigningKeys.loadOrCreate(ds, java.time.Instant.EPOCH, sealing),
+                    "floodgate-queue-edge",
+                    Duration.ofHours(1), edge.clock);
             List<String> waiting = new ArrayList<>();
             for (int i = 0; i < FANS; i++) {
                 String token = issuer.fanToken(UUID.randomUUID().toString()).token();

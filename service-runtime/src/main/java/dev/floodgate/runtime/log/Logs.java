@@ -51,6 +51,7 @@ public final class Logs {
         if (console) {
             rootLogger.addHandler(new BufferedConsoleHandler(formatter, Level.ALL));
         }
+        AccessLog.logSuccessfulReads(root.get("logging.access-log.reads").asBoolean().orElse(false));
         root.get("logging.levels").asMap().ifPresent(levels -> levels.forEach((name, level) ->
                 level(name, Level.parse(level.toUpperCase(Locale.ROOT)))));
     }

@@ -85,16 +85,44 @@ class AccessLogTest {
     }
 
     @Test
-    void everyRequestGetsOneAccessLineWithoutQueryStringAndWithTheFanHashed() throws Exception {
-        get("/api/fans/fan-7/echo?token=secret-value", "line-1");
-        LogRecord line = ACCESS.stream().filter(r -> r.getMessage().contains(Redact.fan("fan-7"))).findFirst()
-                .orElseThrow();
+    void aSuccessfulReadGetsNoLineUnlessReadsAreLogged() throws Exception {
+        get("/api/fans/fan-5/echo", "quiet-read");
+        // A request answered after it, whose line is written: by then the read's line would be there too.
+        get("/after/the/quiet/read", null);
+        awaitLine("GET /after/the/quiet/read 404");
+        assertThat(ACCESS).noneMatch(r -> r.getMessage().contains(Redact.fan("fan-5")));
+    }
+
+    @Test
+    void everyRequestGetsOneAccessLineWithoutQueryStringAndWithTheFanHashedWhenReadsAreLogged() throws Exception {
+        AccessLog.logSuccessfulReads(true);
+        LogRecord line;
+        try {
+            get("/api/fans/fan-7/echo?token=secret-value", "line-1");
+            // The line is written once the answer is on its way: wait for it (and keep reads on until then).
+            line = awaitLine(Redact.fan("fan-7"));
+        } finally {
+            AccessLog.logSuccessfulReads(false);
+        }
         Map<String, Object> fields = ((LogFields) line.getParameters()[0]).fields();
         assertThat(fields).containsEntry("method", "GET").containsEntry("status", 200)
                 .containsEntry("path", "/api/fans/" + Redact.fan("fan-7") + "/echo").containsKey("durationMillis")
                 .containsEntry("client", "127.0.0.1");
         assertThat(line.getMessage()).doesNotContain("secret-value").doesNotContain("fan-7/");
         assertThat(get("/no/such/route", null).statusCode()).isEqualTo(404);
-        assertThat(ACCESS).anyMatch(r -> r.getMessage().startsWith("GET /no/such/route 404"));
+        assertThat(awaitLine("GET /no/such/route 404").getMessage()).startsWith("GET /no/such/route 404");
+    }
+
+    private static LogRecord awaitLine(String containing) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<LogRecord> found = ACCESS.stream()
+                    .filter(r -> r.getMessage().contains(containing)).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no access line with " + containing);
     }
 }

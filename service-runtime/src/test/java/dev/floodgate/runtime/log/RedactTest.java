@@ -19,4 +19,14 @@ class RedactTest {
         assertThat(Redact.scrub("4242424242424241")).as("not Luhn-valid").isEqualTo("4242424242424241");
         assertThat(Redact.scrub("12345")).isEqualTo("12345");
     }
+
+    @Test
+    void theQuickCheckLetsThroughOnlyLinesWithNothingToScrub() {
+        assertThat(Redact.mayHoldSecret("GET /api/events/gig-1/queue 200 3 ms")).isFalse();
+        assertThat(Redact.mayHoldSecret("order 173324640000 placed, 12 digits")).isFalse();
+        assertThat(Redact.mayHoldSecret("card 4242 4242 4242 4242")).isTrue();
+        assertThat(Redact.mayHoldSecret("x eyJhbGciOi.y.z")).isTrue();
+        assertThat(Redact.mayHoldSecret("Authorization: BEARER abc")).isTrue();
+        assertThat(Redact.scrub("GET /api/events/gig-1/queue 200 3 ms")).isEqualTo("GET /api/events/gig-1/queue 200 3 ms");
+    }
 }

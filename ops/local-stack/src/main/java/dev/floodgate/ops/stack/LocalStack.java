@@ -50,8 +50,8 @@ public final class LocalStack implements AutoCloseable {
         quietLogging();
         io.helidon.config.Config config = ServiceConfig.load("local-stack.yaml");
         // The terminal of ./floodgate start shows no line per request (the page polls); the access log is one
-        // setting away: LOGGING_ACCESS_dash_LOG=true.
-        if (!config.get("logging.access-log").asBoolean().orElse(false)) {
+        // setting away: LOGGING_ACCESS_dash_LOG_ENABLED=true.
+        if (!config.get("logging.access-log.enabled").asBoolean().orElse(false)) {
             dev.floodgate.runtime.log.Logs.level("floodgate.access", java.util.logging.Level.WARNING);
         }
         dev.floodgate.runtime.log.Logs.install(config, "stack");
