@@ -115,12 +115,6 @@ final class DropSettings {
      * on the edge and in the injector) while it waits; closer ones keep the connection alive, as a browser would.
      */
     static final int KEEP_ALIVE_MAX_IDLE_MILLIS = number("floodgate.keepAliveMaxIdleMillis", 5000, 0, 600_000);
-    /**
-     * After seeing SOLD_OUT a fan keeps polling (at the poll interval) this long in case tickets come back (declined
-     * payments, expired holds), and stops at once when the whole capacity is sold. Default: hold TTL + 60 s.
-     */
-    static final Duration SOLD_OUT_LINGER = Duration.ofSeconds(number("floodgate.soldOutLingerSeconds",
-            LoadSettings.HOLD_TTL_SECONDS + 60, 0, 7200));
 
     // Shopping.
     /** Think time (uniform) before holding, and again before paying. */
