@@ -2,7 +2,6 @@ package dev.floodgate.checkout;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.checkout.admission.TokenGuard;
-import dev.floodgate.runtime.token.Audiences;
 import dev.floodgate.checkout.order.OrderRoutes;
 import dev.floodgate.checkout.order.OrderService;
 import dev.floodgate.checkout.order.OrderStore;
@@ -11,25 +10,26 @@ import dev.floodgate.checkout.outbox.OutboxRelay;
 import dev.floodgate.contracts.payment.Topics;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
+import dev.floodgate.orders.CheckoutSchema;
 import dev.floodgate.runtime.Cors;
 import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
-import dev.floodgate.runtime.openapi.OpenApiDocument;
 import dev.floodgate.runtime.ServiceConfig;
-import dev.floodgate.runtime.pulsar.PulsarClients;
 import dev.floodgate.runtime.observe.Figures;
 import dev.floodgate.runtime.observe.GridMeters;
 import dev.floodgate.runtime.observe.PoolMeters;
 import dev.floodgate.runtime.observe.RouteLatency;
+import dev.floodgate.runtime.openapi.OpenApiDocument;
+import dev.floodgate.runtime.pulsar.PulsarClients;
+import dev.floodgate.runtime.token.Audiences;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 /** The checkout service: places orders from holds and hands their payment requests to Pulsar through an outbox. */
@@ -77,7 +77,7 @@ public final class CheckoutServer implements AutoCloseable {
         Figures gridGauges = null;
         TokenGuard tokens = null;
         try {
-            Database.migrate(dataSource, "checkout");
+            CheckoutSchema.migrate(dataSource);
             pulsar = PulsarClients.from(config.get("pulsar"));
             Config outbox = config.get("outbox");
             relay = new OutboxRelay(dataSource, pulsar, outbox.get("batch-size").asInt().orElse(100),

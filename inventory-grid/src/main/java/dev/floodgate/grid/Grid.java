@@ -6,18 +6,18 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.PartitionGroupConfig;
 import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.config.PartitionGroupConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
-import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
-import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.history.FiguresHistory;
-import dev.floodgate.grid.hold.HoldExpiry;
 import dev.floodgate.grid.inventory.GridSerializers;
+import dev.floodgate.grid.inventory.HoldExpiry;
 import dev.floodgate.grid.inventory.Inventory;
 import dev.floodgate.grid.queue.QueueState;
 
@@ -71,7 +71,13 @@ public final class Grid implements AutoCloseable {
      * closed again rather than left running.
      */
     public static <T> T startOwned(GridSettings settings, java.util.function.Function<Grid, T> service) {
-        Grid grid = start(settings);
+        return startOwned(settings, DEFAULT_STRIPES, Clock.systemUTC(), service);
+    }
+
+    /** As {@link #startOwned(GridSettings, java.util.function.Function)} with a stripe count and a clock. */
+    public static <T> T startOwned(GridSettings settings, int stripes, Clock clock,
+                                   java.util.function.Function<Grid, T> service) {
+        Grid grid = start(settings, stripes, clock);
         try {
             return service.apply(grid);
         } catch (RuntimeException | Error e) {

@@ -4,24 +4,23 @@ import com.hazelcast.map.IMap;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
-import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldId;
-import dev.floodgate.grid.hold.HoldProcessors;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.StockKey;
-import dev.floodgate.grid.inventory.Stripe;
+import dev.floodgate.grid.stripe.FanHolds;
+import dev.floodgate.grid.stripe.HoldProcessors;
+import dev.floodgate.grid.stripe.StockKey;
+import dev.floodgate.grid.stripe.Stripe;
+import dev.floodgate.orders.OrderFigures;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Rebuilds a cold grid from PostgreSQL (see inventory-grid/README.md, "Durability contract"): the catalog from
@@ -120,34 +119,19 @@ public final class GridRebuild {
             holds.add(new ArrayList<>());
         }
         long until = clock.millis() + checkoutTtl.toMillis();
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id, fan_id, hold_id, quantity, status"
-                     + " from checkout.orders where event_id = ? and category_id = ?"
-                     + " and status in ('AWAITING_PAYMENT', 'PAID')")) {
-            ps.setString(1, eventId);
-            ps.setString(2, category.categoryId());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String holdId = rs.getString(3);
-                    int stripe = HoldId.parse(holdId).map(HoldId::stripe).filter(s -> s < stripes).orElse(0);
-                    int quantity = rs.getInt(4);
-                    boolean paid = rs.getString(5).equals("PAID");
-                    Hold hold = new Hold(holdId, eventId, category.categoryId(), rs.getString(2), quantity,
-                            paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, rs.getString(1).toString(),
-                            paid ? Long.MAX_VALUE : until);
-                    holds.get(stripe).add(hold);
-                    if (paid) {
-                        soldBy[stripe] += quantity;
-                    } else {
-                        heldBy[stripe] += quantity;
-                        inCheckout.add(hold);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            // No checkout schema yet (checkout never started against this database): no order was ever placed.
-            if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
-                throw new IllegalStateException("rebuild: could not read orders of " + eventId, e);
+        for (OrderFigures.LiveOrder order : liveOrders(db, eventId, category)) {
+            String holdId = order.holdId();
+            int stripe = HoldId.parse(holdId).map(HoldId::stripe).filter(s -> s < stripes).orElse(0);
+            int quantity = order.quantity();
+            boolean paid = order.paid();
+            Hold hold = new Hold(holdId, eventId, category.categoryId(), order.fanId(), quantity,
+                    paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, order.orderId(), paid ? Long.MAX_VALUE : until);
+            holds.get(stripe).add(hold);
+            if (paid) {
+                soldBy[stripe] += quantity;
+            } else {
+                heldBy[stripe] += quantity;
+                inCheckout.add(hold);
             }
         }
         long heldUnits = 0;
@@ -195,43 +179,28 @@ public final class GridRebuild {
         long until = clock.millis() + checkoutTtl.toMillis();
         long heldUnits = 0;
         long soldUnits = 0;
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id, fan_id, hold_id, quantity, status, seat_ids"
-                     + " from checkout.orders where event_id = ? and category_id = ?"
-                     + " and status in ('AWAITING_PAYMENT', 'PAID') order by created_at")) {
-            ps.setString(1, eventId);
-            ps.setString(2, category.categoryId());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String holdId = rs.getString(3);
-                    java.sql.Array array = rs.getArray(6);
-                    List<String> seats = array == null ? List.of() : List.of((String[]) array.getArray());
-                    int section = HoldId.parse(holdId).map(HoldId::stripe).orElse(-1);
-                    boolean paid = rs.getString(5).equals("PAID");
-                    if (section < 0 || section >= sections || seats.isEmpty() || seats.size() != rs.getInt(4)
-                            || !seatsOf.get(section).containsAll(seats)
-                            || seats.stream().anyMatch(used.get(section)::contains)) {
-                        LOG.log(System.Logger.Level.WARNING, "rebuild: order " + rs.getString(1) + " of "
-                                + eventId + "/" + category.categoryId() + " names seats " + seats
-                                + " its section does not have free; left out");
-                        continue;
-                    }
-                    used.get(section).addAll(seats);
-                    Hold hold = new Hold(holdId, eventId, category.categoryId(), rs.getString(2), seats.size(),
-                            paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, rs.getString(1),
-                            paid ? Long.MAX_VALUE : until, seats);
-                    holds.get(section).add(hold);
-                    if (paid) {
-                        soldUnits += seats.size();
-                    } else {
-                        heldUnits += seats.size();
-                        inCheckout.add(hold);
-                    }
-                }
+        for (OrderFigures.LiveOrder order : liveOrders(db, eventId, category)) {
+            String holdId = order.holdId();
+            List<String> seats = order.seatIds();
+            int section = HoldId.parse(holdId).map(HoldId::stripe).orElse(-1);
+            boolean paid = order.paid();
+            if (section < 0 || section >= sections || seats.isEmpty() || seats.size() != order.quantity()
+                    || !seatsOf.get(section).containsAll(seats)
+                    || seats.stream().anyMatch(used.get(section)::contains)) {
+                LOG.log(System.Logger.Level.WARNING, "rebuild: order " + order.orderId() + " of " + eventId + "/"
+                        + category.categoryId() + " names seats " + seats + " its section does not have free; left out");
+                continue;
             }
-        } catch (SQLException e) {
-            if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
-                throw new IllegalStateException("rebuild: could not read orders of " + eventId, e);
+            used.get(section).addAll(seats);
+            Hold hold = new Hold(holdId, eventId, category.categoryId(), order.fanId(), seats.size(),
+                    paid ? HoldStatus.SOLD : HoldStatus.IN_CHECKOUT, order.orderId(), paid ? Long.MAX_VALUE : until,
+                    seats);
+            holds.get(section).add(hold);
+            if (paid) {
+                soldUnits += seats.size();
+            } else {
+                heldUnits += seats.size();
+                inCheckout.add(hold);
             }
         }
         for (int i = 0; i < sections; i++) {
@@ -240,5 +209,14 @@ public final class GridRebuild {
                     holds.get(i).toArray(new Hold[0])));
         }
         return new long[]{heldUnits, soldUnits};
+    }
+
+    /** The category's orders that hold stock ({@code orders}' read; none before checkout ever ran here). */
+    private static List<OrderFigures.LiveOrder> liveOrders(DataSource db, String eventId, CategoryInfo category) {
+        try (Connection c = db.getConnection()) {
+            return OrderFigures.liveOrders(c, eventId, category.categoryId());
+        } catch (SQLException e) {
+            throw new IllegalStateException("rebuild: could not read orders of " + eventId, e);
+        }
     }
 }

@@ -1,17 +1,16 @@
 package dev.floodgate.grid;
 
 import dev.floodgate.engines.fixture.MutableClock;
-import java.time.Instant;
-
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

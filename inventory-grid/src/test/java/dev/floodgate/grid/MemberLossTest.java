@@ -5,7 +5,7 @@ import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;

@@ -1,19 +1,18 @@
 package dev.floodgate.grid;
 
 import dev.floodgate.engines.fixture.MutableClock;
-import java.time.Instant;
-
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,30 +1,28 @@
 package dev.floodgate.grid;
 
-import dev.floodgate.engines.fixture.MutableClock;
-import java.time.Instant;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.engines.fixture.Engines;
+import dev.floodgate.engines.fixture.MutableClock;
 import dev.floodgate.engines.fixture.SharedEngines;
 import dev.floodgate.grid.catalog.CatalogStore;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.catalog.Seating;
-import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.Stripe;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.grid.stripe.StockCounters;
+import dev.floodgate.grid.stripe.Stripe;
+import dev.floodgate.orders.CheckoutSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A cold grid rebuilt from PostgreSQL: the catalog from {@code catalog.*}, stock from {@code checkout.orders}
- * (checkout's own migration creates the table). Paid orders are sold, orders awaiting payment are held in checkout
- * under their hold id, holds without an order are gone.
+ * (checkout's own migrations, shipped in the orders module, create the table). Paid orders are sold, orders awaiting
+ * payment are held in checkout under their hold id, holds without an order are gone.
  */
 @ExtendWith(SharedEngines.class)
 class RebuildTest {
@@ -119,19 +117,9 @@ class RebuildTest {
         return held.hold().holdId();
     }
 
-    /** Checkout's migrations, as checkout applies them (once per database). */
-    private static void createCheckoutOrders(HikariDataSource db) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            if (c.getMetaData().getTables(null, "checkout", "orders", null).next()) {
-                return;
-            }
-            s.execute("create schema if not exists checkout");
-            s.execute("set search_path to checkout");
-            for (String file : List.of("V1__orders_and_outbox.sql", "V2__tickets.sql", "V3_1__order_seats.sql")) {
-                s.execute(Files.readString(Path.of("../checkout/src/main/resources/db/checkout/" + file)));
-            }
-            s.execute("set search_path to public");
-        }
+    /** Checkout's schema from its migrations (shipped in the orders module), as checkout applies them. */
+    private static void createCheckoutOrders(HikariDataSource db) {
+        CheckoutSchema.migrate(db);
     }
 
     @Test
@@ -199,8 +187,8 @@ class RebuildTest {
             } finally {
                 // Leave the database as the other test of this class expects it (it counts what a rebuild did).
                 try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-                    for (String table : List.of("checkout.orders", "catalog.seat_rows", "catalog.seat_sections",
-                            "catalog.categories", "catalog.events")) {
+                    for (String table : List.of("checkout.seat_claims", "checkout.orders", "catalog.seat_rows",
+                            "catalog.seat_sections", "catalog.categories", "catalog.events")) {
                         s.execute("delete from " + table + " where event_id = '" + ev + "'");
                     }
                 }

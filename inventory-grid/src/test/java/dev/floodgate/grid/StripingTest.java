@@ -1,25 +1,24 @@
 package dev.floodgate.grid;
 
-import dev.floodgate.engines.fixture.MutableClock;
-import java.time.Instant;
-
 import com.hazelcast.map.IMap;
+import dev.floodgate.engines.fixture.MutableClock;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
-import dev.floodgate.grid.hold.HoldProcessors;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.inventory.CapacityChange;
 import dev.floodgate.grid.inventory.CategoryStock;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.Lent;
-import dev.floodgate.grid.inventory.StockCounters;
-import dev.floodgate.grid.inventory.StockKey;
-import dev.floodgate.grid.inventory.Stripe;
+import dev.floodgate.grid.stripe.HoldProcessors;
+import dev.floodgate.grid.stripe.Lent;
+import dev.floodgate.grid.stripe.StockCounters;
+import dev.floodgate.grid.stripe.StockKey;
+import dev.floodgate.grid.stripe.Stripe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -1,17 +1,17 @@
 package dev.floodgate.grid;
 
 import dev.floodgate.engines.fixture.MutableClock;
-import java.time.Instant;
-
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.inventory.GridSerializers;
 import dev.floodgate.grid.queue.QueueProcessors;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;
+import dev.floodgate.grid.stripe.StockCounters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 

@@ -7,20 +7,20 @@ import dev.floodgate.runtime.Database;
 import dev.floodgate.runtime.PaymentTiming;
 import dev.floodgate.runtime.Readiness;
 import dev.floodgate.runtime.Servers;
-import dev.floodgate.runtime.openapi.OpenApiDocument;
-import dev.floodgate.runtime.pulsar.PulsarClients;
 import dev.floodgate.runtime.observe.Figures;
 import dev.floodgate.runtime.observe.GridMeters;
 import dev.floodgate.runtime.observe.PoolMeters;
 import dev.floodgate.runtime.observe.RouteLatency;
+import dev.floodgate.runtime.openapi.OpenApiDocument;
+import dev.floodgate.runtime.pulsar.PulsarClients;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderSettings;
+import dev.floodgate.worker.operator.OperatorRoutes;
 import dev.floodgate.worker.payment.ConsumerSettings;
 import dev.floodgate.worker.payment.PaymentConsumer;
 import dev.floodgate.worker.payment.PaymentProcessor;
 import dev.floodgate.worker.payment.PaymentStore;
 import dev.floodgate.worker.payment.WorkerMetrics;
-import dev.floodgate.worker.operator.OperatorRoutes;
 import dev.floodgate.worker.reconcile.Reconciler;
 import dev.floodgate.worker.reconcile.ReconcilerSettings;
 import dev.floodgate.worker.webhook.WebhookRoutes;
@@ -35,8 +35,9 @@ import java.util.List;
 
 /**
  * The payment worker: consumes payment requests from Pulsar, charges them through the card processor, records the
- * outcome in its own schema {@code payment}, settles the order in {@code checkout.orders} and the hold in the grid.
- * A {@link Reconciler} settles orders whose outcome stayed unknown past {@code timing.payment-timeout-millis}.
+ * outcome in its own schema {@code payment}, settles the order in {@code checkout.orders} (with the {@code orders}
+ * module's statements) and the hold in the grid. A {@link Reconciler} settles orders whose outcome stayed unknown
+ * past {@code timing.payment-timeout-millis}.
  * Its HTTP server serves {@code /observe/health} (readiness: Pulsar consumer connected, database, grid),
  * {@code /observe/metrics} (counters named {@code floodgate_worker_*}), the operator endpoints
  * {@code GET /api/operator/audit} and {@code GET /api/operator/dead-letters} (HTTP Basic, {@code operator.*}), and

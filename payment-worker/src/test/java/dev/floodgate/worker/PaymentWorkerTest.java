@@ -3,7 +3,6 @@ package dev.floodgate.worker;
 import dev.floodgate.contracts.payment.PaymentRequest;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.engines.fixture.SharedEngines;
-import dev.floodgate.worker.settle.WorkerFixture;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
@@ -12,7 +11,7 @@ import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 import dev.floodgate.ops.simulator.Api;
 import dev.floodgate.ops.simulator.Faults;
 import dev.floodgate.ops.simulator.Ledger;
@@ -20,6 +19,7 @@ import dev.floodgate.ops.simulator.SimulatorServer;
 import dev.floodgate.ops.simulator.TestCards;
 import dev.floodgate.runtime.ServiceConfig;
 import dev.floodgate.worker.payment.WorkerMetrics;
+import dev.floodgate.worker.settle.WorkerFixture;
 import io.helidon.config.Config;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -30,14 +30,12 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -130,16 +128,8 @@ class PaymentWorkerTest {
         }
     }
 
-    /** checkout owns the schema: apply its migrations as they are in its source tree. */
     private static void migrateCheckoutSchema() {
-        Path migrations = Path.of("../checkout/src/main/resources/db/checkout").toAbsolutePath().normalize();
-        assertThat(migrations).isDirectory();
-        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
-        dataSource.setURL(engines.jdbcUrl());
-        dataSource.setUser(engines.user());
-        dataSource.setPassword(engines.password());
-        Flyway.configure().dataSource(dataSource).schemas("checkout").createSchemas(true)
-                .locations("filesystem:" + migrations).table("flyway_history_checkout").load().migrate();
+        WorkerFixture.migrateCheckoutSchema(engines);
     }
 
     static Config simulatorConfig(int port) {

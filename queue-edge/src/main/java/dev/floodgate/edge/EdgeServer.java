@@ -1,8 +1,5 @@
 package dev.floodgate.edge;
 
-import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.floodgate.edge.challenge.ChallengeRoutes;
 import dev.floodgate.edge.challenge.ProofOfWork;
@@ -40,7 +37,6 @@ import dev.floodgate.contracts.http.JsonHttp;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridRebuild;
 import dev.floodgate.grid.catalog.CatalogStore;
-import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.history.FiguresHistory;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.runtime.Database;
@@ -74,7 +70,8 @@ public final class EdgeServer implements AutoCloseable {
     private final WebServer server;
     private final HikariDataSource dataSource;
     private final Grid grid;
-    private final HazelcastInstance ownedInstance;
+    /** Whether closing this server closes its grid (it started it) or leaves it to its owner. */
+    private final boolean ownsGrid;
     private final KeyRing keys;
     private final QueueStreams streams;
     private final IssuerRouter verifiers;
@@ -83,7 +80,7 @@ public final class EdgeServer implements AutoCloseable {
     private final ScheduledExecutorService sessionPurge;
     private final AutoCloseable gauges;
 
-    private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, HazelcastInstance ownedInstance,
+    private EdgeServer(WebServer server, HikariDataSource dataSource, Grid grid, boolean ownsGrid,
                        KeyRing keys, QueueStreams streams, IssuerRouter verifiers, WaitingRoom room,
                        TokenIssuer tokens, ScheduledExecutorService sessionPurge, AutoCloseable gauges) {
         this.server = server;
@@ -96,7 +93,7 @@ public final class EdgeServer implements AutoCloseable {
         this.streams = streams;
         this.dataSource = dataSource;
         this.grid = grid;
-        this.ownedInstance = ownedInstance;
+        this.ownsGrid = ownsGrid;
     }
 
     /** Standalone: starts a grid member or client from {@code grid.*} and owns it. */
@@ -106,14 +103,8 @@ public final class EdgeServer implements AutoCloseable {
 
     public static EdgeServer start(Config config, Clock clock) {
         EdgeSettings settings = EdgeSettings.from(config);
-        HazelcastInstance hz = startHazelcast(settings.grid());
-        try {
-            Grid grid = Grid.shared(hz, settings.grid(), Grid.DEFAULT_STRIPES, clock);
-            return start(config, settings, grid, hz, clock);
-        } catch (RuntimeException e) {
-            hz.shutdown();
-            throw e;
-        }
+        return Grid.startOwned(settings.grid(), Grid.DEFAULT_STRIPES, clock,
+                grid -> start(config, settings, grid, true, clock));
     }
 
     /** With a grid someone else owns (the local stack's shared member); closing leaves the grid running. */
@@ -123,10 +114,10 @@ public final class EdgeServer implements AutoCloseable {
 
     /** As {@link #start(Config, Grid)} with the clock that drives admission and token times (tests move it). */
     public static EdgeServer start(Config config, Grid grid, Clock clock) {
-        return start(config, EdgeSettings.from(config), grid, null, clock);
+        return start(config, EdgeSettings.from(config), grid, false, clock);
     }
 
-    private static EdgeServer start(Config config, EdgeSettings settings, Grid grid, HazelcastInstance owned,
+    private static EdgeServer start(Config config, EdgeSettings settings, Grid grid, boolean ownsGrid,
                                     Clock clock) {
         HikariDataSource dataSource = Database.pool(config.get("db"), "queue-edge");
         KeyRing keys = null;
@@ -239,7 +230,7 @@ public final class EdgeServer implements AutoCloseable {
                 openApi.routes(routing);
                 web.routes(routing);
             }, List.of(Database.healthCheck(dataSource, "edge-database"), Readiness.check("edge-grid", grid::isRunning)));
-            return new EdgeServer(server, dataSource, grid, owned, keys, streams, verifiers, room, issuer, sessionPurge,
+            return new EdgeServer(server, dataSource, grid, ownsGrid, keys, streams, verifiers, room, issuer, sessionPurge,
                     () -> {
                         closeSampler.close();
                         closeQueueGauges.close();
@@ -313,12 +304,6 @@ public final class EdgeServer implements AutoCloseable {
 
     private static boolean mappersPinned;
 
-    private static HazelcastInstance startHazelcast(GridSettings settings) {
-        return settings.role() == GridSettings.Role.MEMBER
-                ? Hazelcast.newHazelcastInstance(Grid.memberConfig(settings))
-                : HazelcastClient.newHazelcastClient(Grid.clientConfig(settings));
-    }
-
     private static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
@@ -359,9 +344,8 @@ public final class EdgeServer implements AutoCloseable {
             server.stop();
         } finally {
             dataSource.close();
-            if (ownedInstance != null) {
+            if (ownsGrid) {
                 grid.close();
-                ownedInstance.shutdown();
             }
         }
     }

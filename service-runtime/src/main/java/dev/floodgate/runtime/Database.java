@@ -9,22 +9,23 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import org.flywaydb.core.Flyway;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
+import javax.sql.DataSource;
 
 /**
  * A service's PostgreSQL: a bounded HikariCP pool from the {@code db} config node, and schemas migrated by Flyway.
  *
  * <p>All services use one database, one schema per set of migrations, each migrated by the service that owns it:
  * {@code edge} (queue-edge), {@code catalog} (queue-edge, through inventory-grid's {@code CatalogStore}),
- * {@code checkout} (checkout), {@code payment} (payment-worker) and {@code operators} (queue-edge and payment-worker
- * both, through {@link dev.floodgate.runtime.operator.OperatorAccess}). The schemas are not private to their owner:
- * the payment-worker writes {@code checkout.orders} and {@code checkout.tickets} when it settles an order (its
- * {@code PaymentStore}, used by the payment processor and the reconciler) and reads them for its audit; queue-edge
- * reads {@code catalog.*} and {@code checkout.orders} to rebuild a cold grid (inventory-grid's {@code GridRebuild});
- * queue-edge and payment-worker share the operator accounts, sessions and audit trail.
+ * {@code checkout} (checkout; its migrations ship in the {@code orders} module), {@code payment} (payment-worker) and
+ * {@code operators} (queue-edge and payment-worker both, through
+ * {@link dev.floodgate.runtime.operator.OperatorAccess}). Every statement on {@code checkout.orders} and
+ * {@code checkout.tickets} is the {@code orders} module's ({@code OrderBook}, {@code OrderFigures}): checkout places
+ * orders with it, the payment-worker settles them and audits them with it (composing its {@code payment.charges}
+ * statements with the module's), and inventory-grid's {@code GridRebuild} reads the live orders to rebuild a cold
+ * grid. Queue-edge and payment-worker share the operator accounts, sessions and audit trail.
  */
 public final class Database {
     private Database() {

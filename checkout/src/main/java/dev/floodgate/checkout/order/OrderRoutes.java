@@ -6,6 +6,7 @@ import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.error.ErrorCode;
 import dev.floodgate.contracts.http.Ids;
 import dev.floodgate.contracts.http.JsonHttp;
+import dev.floodgate.orders.Order;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;

@@ -12,6 +12,7 @@ import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.orders.Order;
 import dev.floodgate.runtime.log.Redact;
 import dev.floodgate.runtime.log.RequestId;
 

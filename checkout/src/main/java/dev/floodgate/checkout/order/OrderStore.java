@@ -3,26 +3,26 @@ package dev.floodgate.checkout.order;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.contracts.order.OrderStatus;
 import dev.floodgate.contracts.payment.PaymentRequest;
+import dev.floodgate.orders.Order;
+import dev.floodgate.orders.OrderBook;
 import dev.floodgate.runtime.Database;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
-/** Orders in PostgreSQL (schema {@code checkout}); the order and its payment request commit together. */
+/**
+ * Checkout's use of the orders (their SQL is the {@code orders} module's {@link OrderBook}): placing one with its
+ * payment request in one statement, and reading them for the fan, with failures mapped to answers.
+ */
 public final class OrderStore {
-    public static final int MAX_LIST = 100;
-    private static final String COLUMNS = "id, fan_id, event_id, category_id, hold_id, quantity, amount_minor, currency,"
-            + " status, buyer_name, buyer_email, payment_method_id, idempotency_key, failure_reason, created_at,"
-            + " updated_at, settled_at, seat_ids";
+    public static final int MAX_LIST = OrderBook.MAX_LIST;
 
     /** The hold already has a live order under another idempotency key. */
     public static final class HoldTaken extends RuntimeException {
@@ -66,37 +66,18 @@ public final class OrderStore {
     public Order insert(Order order, String topic, PaymentRequest request, String requestId) {
         int inserted;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("with placed as (insert into checkout.orders (" + COLUMNS + ")"
-                     + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) on conflict (fan_id, idempotency_key) do nothing"
-                     + " returning id)"
+             PreparedStatement ps = c.prepareStatement("with " + OrderBook.placeCte("placed")
                      + " insert into checkout.outbox (topic, message_key, payload, request_id)"
                      + " select ?, ?, ?::jsonb, ? from placed")) {
-            ps.setObject(1, order.id());
-            ps.setString(2, order.fanId());
-            ps.setString(3, order.eventId());
-            ps.setString(4, order.categoryId());
-            ps.setString(5, order.holdId());
-            ps.setInt(6, order.quantity());
-            ps.setLong(7, order.amountMinor());
-            ps.setString(8, order.currency());
-            ps.setString(9, order.status().name());
-            ps.setString(10, order.buyerName());
-            ps.setString(11, order.buyerEmail());
-            ps.setString(12, order.paymentMethodId());
-            ps.setString(13, order.idempotencyKey());
-            ps.setString(14, order.failureReason());
-            ps.setTimestamp(15, Timestamp.from(order.createdAt()));
-            ps.setTimestamp(16, Timestamp.from(order.updatedAt()));
-            ps.setTimestamp(17, null);
-            ps.setArray(18, order.seatIds().isEmpty() ? null : c.createArrayOf("text", order.seatIds().toArray()));
-            ps.setString(19, topic);
-            ps.setString(20, order.id().toString());
-            ps.setString(21, Json.writeString(request));
-            ps.setString(22, requestId);
+            int next = OrderBook.bindPlace(c, ps, 1, order);
+            ps.setString(next, topic);
+            ps.setString(next + 1, order.id().toString());
+            ps.setString(next + 2, Json.writeString(request));
+            ps.setString(next + 3, requestId);
             inserted = ps.executeUpdate();
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
-                throw violated(e, "seat_claims_pkey") ? new SeatTaken() : new HoldTaken();
+                throw violated(e, OrderBook.SEAT_CLAIMS) ? new SeatTaken() : new HoldTaken();
             }
             throw failure(e);
         }
@@ -104,40 +85,20 @@ public final class OrderStore {
     }
 
     public Optional<Order> findByKey(String fanId, String idempotencyKey) {
-        return queryOne("select " + COLUMNS + " from checkout.orders where fan_id = ? and idempotency_key = ?",
-                fanId, idempotencyKey);
+        return read(c -> OrderBook.findByKey(c, fanId, idempotencyKey));
     }
 
     public Optional<Order> find(UUID id) {
-        return queryOne("select " + COLUMNS + " from checkout.orders where id = ?", id);
+        return read(c -> OrderBook.find(c, id));
     }
 
     public List<Order> byFan(String fanId, int limit) {
-        return query("select " + COLUMNS + " from checkout.orders where fan_id = ? order by created_at desc limit ?",
-                fanId, Math.min(limit, MAX_LIST));
+        return read(c -> OrderBook.byFan(c, fanId, limit));
     }
 
     /** The tickets of these orders (only PAID orders have any), by order id, seats in order. */
-    public java.util.Map<UUID, List<Order.Ticket>> tickets(List<UUID> orderIds) {
-        java.util.Map<UUID, List<Order.Ticket>> out = new java.util.HashMap<>();
-        if (orderIds.isEmpty()) {
-            return out;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select order_id, seat_no, seat_id, code, issued_at from checkout.tickets where order_id = any(?)"
-                        + " order by order_id, seat_no")) {
-            ps.setArray(1, c.createArrayOf("uuid", orderIds.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
-                            .add(new Order.Ticket(rs.getInt(2), rs.getString(3), rs.getString(4),
-                                    instant(rs, "issued_at")));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+    public Map<UUID, List<Order.Ticket>> tickets(List<UUID> orderIds) {
+        return orderIds.isEmpty() ? new HashMap<>() : read(c -> OrderBook.tickets(c, orderIds));
     }
 
     /** The fan's view of one order, with its tickets. */
@@ -152,44 +113,16 @@ public final class OrderStore {
         return orders.stream().map(o -> o.view(tickets.getOrDefault(o.id(), List.of()))).toList();
     }
 
-    private Optional<Order> queryOne(String sql, Object... args) {
-        return query(sql, args).stream().findFirst();
+    private interface Read<T> {
+        T on(Connection c) throws SQLException;
     }
 
-    private List<Order> query(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<Order> orders = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    orders.add(read(rs));
-                }
-            }
-            return orders;
+    private <T> T read(Read<T> read) {
+        try (Connection c = dataSource.getConnection()) {
+            return read.on(c);
         } catch (SQLException e) {
             throw failure(e);
         }
-    }
-
-    private static Order read(ResultSet rs) throws SQLException {
-        return new Order(rs.getObject("id", UUID.class), rs.getString("fan_id"), rs.getString("event_id"),
-                rs.getString("category_id"), rs.getString("hold_id"), rs.getInt("quantity"),
-                rs.getLong("amount_minor"), rs.getString("currency"), OrderStatus.valueOf(rs.getString("status")),
-                rs.getString("buyer_name"), rs.getString("buyer_email"), rs.getString("payment_method_id"),
-                rs.getString("idempotency_key"), rs.getString("failure_reason"), instant(rs, "created_at"),
-                instant(rs, "updated_at"), instant(rs, "settled_at"), seatIds(rs));
-    }
-
-    private static List<String> seatIds(ResultSet rs) throws SQLException {
-        java.sql.Array seats = rs.getArray("seat_ids");
-        return seats == null ? List.of() : List.of((String[]) seats.getArray());
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
     }
 
     /** An unreachable database is a 503 the client may retry; anything else is a real failure. */

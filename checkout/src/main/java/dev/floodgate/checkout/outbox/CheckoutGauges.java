@@ -1,15 +1,16 @@
 package dev.floodgate.checkout.outbox;
 
+import dev.floodgate.orders.OrderFigures;
 import dev.floodgate.runtime.observe.Figures;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Metrics;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Checkout's figures for Prometheus: orders by event and status, and the outbox (rows not yet relayed to Pulsar and the
@@ -44,18 +45,9 @@ public final class CheckoutGauges implements AutoCloseable {
     }
 
     private static void refresh(Figures f, Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select event_id, status, count(*) from checkout.orders group by event_id, status");
-             ResultSet rs = ps.executeQuery()) {
-            java.util.Map<String, java.util.Map<String, Long>> byEvent = new java.util.TreeMap<>();
-            while (rs.next()) {
-                byEvent.computeIfAbsent(rs.getString(1), e -> new java.util.HashMap<>()).put(rs.getString(2),
-                        rs.getLong(3));
-            }
-            // Every status of every event with orders, zeros included, so that rates and ratios have both sides.
-            byEvent.forEach((event, counts) -> STATUSES.forEach(status -> f.set(ORDERS, "orders by status",
-                    counts.getOrDefault(status, 0L), "event", event, "status", status)));
-        }
+        // Every status of every event with orders, zeros included, so that rates and ratios have both sides.
+        OrderFigures.countByEventAndStatus(c).forEach((event, counts) -> STATUSES.forEach(status -> f.set(ORDERS,
+                "orders by status", counts.getOrDefault(status, 0L), "event", event, "status", status)));
         try (PreparedStatement ps = c.prepareStatement("select count(*), coalesce(extract(epoch from "
                 + "clock_timestamp() - min(created_at)), 0) from checkout.outbox");
              ResultSet rs = ps.executeQuery()) {

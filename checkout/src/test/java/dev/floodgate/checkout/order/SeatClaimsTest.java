@@ -6,7 +6,8 @@ import dev.floodgate.contracts.order.OrderStatus;
 import dev.floodgate.contracts.payment.PaymentRequest;
 import dev.floodgate.engines.fixture.Engines;
 import dev.floodgate.engines.fixture.SharedEngines;
-import dev.floodgate.runtime.Database;
+import dev.floodgate.orders.CheckoutSchema;
+import dev.floodgate.orders.Order;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class SeatClaimsTest {
         config.setPassword(engines.password());
         config.setMaximumPoolSize(2);
         dataSource = new HikariDataSource(config);
-        Database.migrate(dataSource, "checkout");
+        CheckoutSchema.migrate(dataSource);
         store = new OrderStore(dataSource);
     }
 

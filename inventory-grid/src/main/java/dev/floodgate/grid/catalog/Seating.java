@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * The numbered seats of a seated category: sections of rows of numbered seats. Each seat's id is
  * {@code <section>-<row>-<number>} ({@link SeatId}). Each section is one grid entry (see
- * {@code dev.floodgate.grid.inventory.Stripe}): sections are fixed once the event exists (their position is the
+ * {@code dev.floodgate.grid.stripe.Stripe}): sections are fixed once the event exists (their position is the
  * stripe number that hold ids name); rows and seats within a section can be added and removed.
  */
 public record Seating(List<Section> sections) {

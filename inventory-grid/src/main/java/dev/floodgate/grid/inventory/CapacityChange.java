@@ -1,5 +1,7 @@
 package dev.floodgate.grid.inventory;
 
+import dev.floodgate.grid.stripe.StockCounters;
+
 /**
  * What a capacity edit did. {@code TOO_LOW}: the new capacity is below what is held or sold now ({@code minimum}).
  */

@@ -1,5 +1,7 @@
 package dev.floodgate.grid.inventory;
 
+import dev.floodgate.grid.stripe.StockCounters;
+
 /**
  * One category's figures for operators and metrics gauges: the counters summed over its stripes, the stripe
  * count, the units in transit between stripes (already counted as available) and the capacity the catalog states.

@@ -7,12 +7,16 @@ import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.catalog.SeatId;
 import dev.floodgate.grid.catalog.Seating;
-import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldId;
-import dev.floodgate.grid.hold.HoldProcessors;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
+import dev.floodgate.grid.stripe.FanHolds;
+import dev.floodgate.grid.stripe.HoldProcessors;
+import dev.floodgate.grid.stripe.Lent;
+import dev.floodgate.grid.stripe.StockCounters;
+import dev.floodgate.grid.stripe.StockKey;
+import dev.floodgate.grid.stripe.Stripe;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.floodgate.grid.inventory;
 
 import dev.floodgate.grid.catalog.SeatId;
+import dev.floodgate.grid.stripe.Stripe;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

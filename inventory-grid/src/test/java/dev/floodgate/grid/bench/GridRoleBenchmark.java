@@ -10,7 +10,8 @@ import dev.floodgate.grid.MemberMain;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.HoldResult;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.grid.stripe.StockCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

@@ -13,8 +13,8 @@ import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.StockKey;
-import dev.floodgate.grid.inventory.Stripe;
+import dev.floodgate.grid.stripe.StockKey;
+import dev.floodgate.grid.stripe.Stripe;
 
 import java.io.IOException;
 import java.net.ServerSocket;

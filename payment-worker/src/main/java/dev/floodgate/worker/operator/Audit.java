@@ -3,14 +3,13 @@ package dev.floodgate.worker.operator;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldStatus;
 import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.orders.OrderFigures;
 import dev.floodgate.worker.gateway.ProviderCharge;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderRefund;
 import dev.floodgate.worker.gateway.ProviderUnavailableException;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 /**
  * The end-to-end audit: compares the three books that must agree — orders in PostgreSQL, seats in the grid, charges
@@ -70,14 +70,12 @@ public final class Audit {
                          List<String> ordersWithWrongTicketCount) {
     }
 
-    private record Paid(String orderId, String eventId, String holdId, int quantity, int tickets) {
-    }
 
     public Report run() throws SQLException, ProviderUnavailableException {
         Map<String, Long> byStatus = new TreeMap<>();
         List<CategoryCheck> categories = new ArrayList<>();
         List<String> doubleHolds = new ArrayList<>();
-        List<Paid> paid = new ArrayList<>();
+        List<OrderFigures.PaidOrder> paid = new ArrayList<>();
         List<String> wrongTickets = new ArrayList<>();
         Map<String, String> recordedRefunds = new HashMap<>(); // provider refund id -> order id, SUCCEEDED rows
         List<String> owed = new ArrayList<>();
@@ -85,45 +83,20 @@ public final class Audit {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // one snapshot for every query
-            try (ResultSet rs = c.createStatement().executeQuery(
-                    "select status, count(*) from checkout.orders group by status")) {
-                while (rs.next()) {
-                    byStatus.put(rs.getString(1), rs.getLong(2));
+            byStatus.putAll(OrderFigures.countByStatus(c));
+            for (OrderFigures.CategorySold category : OrderFigures.paidQuantityByCategory(c)) {
+                int sold = inventory.counters(category.eventId(), category.categoryId()).sold();
+                categories.add(new CategoryCheck(category.eventId(), category.categoryId(), sold,
+                        category.quantity(), sold == category.quantity()));
+            }
+            OrderFigures.holdsPaidTwice(c).forEach(doubleHolds::add);
+            for (OrderFigures.PaidOrder p : OrderFigures.paidOrders(c)) {
+                paid.add(p);
+                if (p.tickets() != p.quantity()) {
+                    add(wrongTickets, p.orderId());
                 }
             }
-            try (ResultSet rs = c.createStatement().executeQuery("select event_id, category_id,"
-                    + " coalesce(sum(quantity) filter (where status = 'PAID'), 0) from checkout.orders"
-                    + " group by event_id, category_id order by event_id, category_id")) {
-                while (rs.next()) {
-                    int sold = inventory.counters(rs.getString(1), rs.getString(2)).sold();
-                    long quantity = rs.getLong(3);
-                    categories.add(new CategoryCheck(rs.getString(1), rs.getString(2), sold, quantity,
-                            sold == quantity));
-                }
-            }
-            try (ResultSet rs = c.createStatement().executeQuery("select hold_id from checkout.orders"
-                    + " where status = 'PAID' group by hold_id having count(*) > 1")) {
-                while (rs.next()) {
-                    doubleHolds.add(rs.getString(1));
-                }
-            }
-            try (ResultSet rs = c.createStatement().executeQuery("select o.id, o.event_id, o.hold_id, o.quantity,"
-                    + " (select count(*) from checkout.tickets t where t.order_id = o.id)"
-                    + " from checkout.orders o where o.status = 'PAID'")) {
-                while (rs.next()) {
-                    Paid p = new Paid(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5));
-                    paid.add(p);
-                    if (p.tickets() != p.quantity()) {
-                        add(wrongTickets, p.orderId());
-                    }
-                }
-            }
-            try (ResultSet rs = c.createStatement().executeQuery("select distinct t.order_id from checkout.tickets t"
-                    + " join checkout.orders o on o.id = t.order_id where o.status <> 'PAID'")) {
-                while (rs.next()) {
-                    add(wrongTickets, rs.getString(1));
-                }
-            }
+            OrderFigures.unpaidWithTickets(c).forEach(id -> add(wrongTickets, id));
             try (ResultSet rs = c.createStatement().executeQuery("select order_id, status, provider_refund_id"
                     + " from payment.refunds")) {
                 while (rs.next()) {
@@ -137,7 +110,7 @@ public final class Audit {
             c.commit();
         }
         List<String> notSold = new ArrayList<>();
-        for (Paid p : paid) {
+        for (OrderFigures.PaidOrder p : paid) {
             Optional<Hold> hold = inventory.find(p.eventId(), p.holdId());
             if (hold.isEmpty() || hold.get().status() != HoldStatus.SOLD || !p.orderId().equals(hold.get().orderId())) {
                 add(notSold, p.orderId());
@@ -147,7 +120,7 @@ public final class Audit {
         List<ProviderRefund> refunds = gateway.listRefunds(providerRefundsPath);
         Map<String, List<ProviderRefund>> refundsByCharge = new HashMap<>();
         refunds.forEach(r -> refundsByCharge.computeIfAbsent(r.chargeId(), k -> new ArrayList<>()).add(r));
-        Map<String, Paid> paidById = new HashMap<>();
+        Map<String, OrderFigures.PaidOrder> paidById = new HashMap<>();
         paid.forEach(p -> paidById.put(p.orderId(), p));
         Map<String, Integer> succeededByOrder = new HashMap<>();
         List<String> orphanCharges = new ArrayList<>();
@@ -183,7 +156,7 @@ public final class Audit {
             }
         });
         List<String> paidWithout = new ArrayList<>();
-        paid.stream().map(Paid::orderId).filter(id -> succeededByOrder.getOrDefault(id, 0) != 1).sorted()
+        paid.stream().map(OrderFigures.PaidOrder::orderId).filter(id -> succeededByOrder.getOrDefault(id, 0) != 1).sorted()
                 .forEach(id -> add(paidWithout, id));
         int succeeded = (int) charges.stream().filter(ch -> ProviderCharge.SUCCEEDED.equals(ch.status())).count();
         boolean ok = categories.stream().allMatch(CategoryCheck::ok) && doubleHolds.isEmpty() && notSold.isEmpty()

@@ -4,6 +4,7 @@ import dev.floodgate.contracts.order.OrderStatus;
 import dev.floodgate.contracts.payment.PaymentRequest;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.inventory.Inventory;
+import dev.floodgate.orders.OrderRow;
 import dev.floodgate.worker.gateway.ChargeCommand;
 import dev.floodgate.worker.gateway.ChargeResult;
 import dev.floodgate.worker.gateway.ProviderCharge;

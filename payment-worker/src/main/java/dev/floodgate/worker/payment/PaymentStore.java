@@ -1,18 +1,21 @@
 package dev.floodgate.worker.payment;
 
 import dev.floodgate.contracts.order.OrderStatus;
+import dev.floodgate.orders.OrderBook;
+import dev.floodgate.orders.OrderRow;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
- * The worker's SQL: its own {@code payment.charges}, and the one change it makes to checkout's
- * {@code checkout.orders} (the final status of an order awaiting payment). Every write is idempotent.
+ * The worker's SQL on its own {@code payment.charges}, composed with the orders module's statements
+ * ({@link OrderBook}: the lock, the move to a final status and the tickets) where one transaction must hold both.
+ * Every write is idempotent.
  */
 public final class PaymentStore {
     private static final String CHARGE_COLUMNS = "order_id, status, provider_charge_id, decline_code, failure_reason,"
@@ -35,26 +38,7 @@ public final class PaymentStore {
     }
 
     private static Optional<OrderRow> findOrder(Connection c, UUID orderId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + ORDER_COLUMNS + " from checkout.orders where id = ?")) {
-            ps.setObject(1, orderId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(orderRow(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    public static final String ORDER_COLUMNS = "id, event_id, hold_id, amount_minor, currency, payment_method_id, status,"
-            + " quantity, seat_ids";
-
-    public static OrderRow orderRow(ResultSet rs) throws SQLException {
-        return new OrderRow(rs.getObject("id", UUID.class), rs.getString("event_id"), rs.getString("hold_id"),
-                rs.getLong("amount_minor"), rs.getString("currency").trim(), rs.getString("payment_method_id"),
-                OrderStatus.valueOf(rs.getString("status")), rs.getInt("quantity"), seatIds(rs));
-    }
-
-    private static java.util.List<String> seatIds(ResultSet rs) throws SQLException {
-        java.sql.Array seats = rs.getArray("seat_ids");
-        return seats == null ? java.util.List.of() : java.util.List.of((String[]) seats.getArray());
+        return OrderBook.findRow(c, orderId);
     }
 
     /**
@@ -70,8 +54,7 @@ public final class PaymentStore {
         // payment) and the commit. FOR UPDATE re-reads the row's latest version once the lock is ours, so a status
         // the reconciler just committed is the one we see.
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("with locked as (select status from checkout.orders"
-                     + " where id = ? for update),"
+             PreparedStatement ps = c.prepareStatement("with " + OrderBook.lockCte("locked") + ","
                      + " stamped as (insert into payment.charges (order_id, event_id, hold_id, amount_minor, currency,"
                      + " payment_method_id, status, attempts, deliveries, attempt_started_at)"
                      + " select ?, ?, ?, ?, ?, ?, 'UNKNOWN', 0, 0, now() from locked"
@@ -95,23 +78,22 @@ public final class PaymentStore {
     /** {@link #findOrder} and {@link #findCharge} in one query. */
     public Optional<OrderAndCharge> findOrderAndCharge(UUID orderId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select o.id, o.event_id, o.hold_id, o.amount_minor,"
-                     + " o.currency, o.payment_method_id, o.status, o.quantity, ch.order_id, ch.status,"
-                     + " ch.provider_charge_id, ch.decline_code, ch.failure_reason, ch.attempts, ch.deliveries,"
-                     + " ch.order_status, ch.settled_at is not null, o.seat_ids"
-                     + " from checkout.orders o left join payment.charges ch on ch.order_id = o.id where o.id = ?")) {
+             PreparedStatement ps = c.prepareStatement("select " + OrderBook.rowColumns("o") + ", ch.order_id,"
+                     + " ch.status, ch.provider_charge_id, ch.decline_code, ch.failure_reason, ch.attempts,"
+                     + " ch.deliveries, ch.order_status, ch.settled_at is not null from " + OrderBook.ORDERS + " o"
+                     + " left join payment.charges ch on ch.order_id = o.id where o.id = ?")) {
             ps.setObject(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                OrderRow order = new OrderRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getLong(4), rs.getString(5).trim(), rs.getString(6), OrderStatus.valueOf(rs.getString(7)),
-                        rs.getInt(8), seatIds(rs));
-                Optional<ChargeRecord> charge = rs.getObject(9) == null ? Optional.empty()
-                        : Optional.of(new ChargeRecord(rs.getObject(9, UUID.class),
-                        ChargeRecord.Status.valueOf(rs.getString(10)), rs.getString(11), rs.getString(12),
-                        rs.getString(13), rs.getInt(14), rs.getInt(15), rs.getString(16), rs.getBoolean(17)));
+                OrderRow order = OrderBook.readRow(rs, 1);
+                int ch = OrderBook.ROW_COLUMN_COUNT + 1;
+                Optional<ChargeRecord> charge = rs.getObject(ch) == null ? Optional.empty()
+                        : Optional.of(new ChargeRecord(rs.getObject(ch, UUID.class),
+                        ChargeRecord.Status.valueOf(rs.getString(ch + 1)), rs.getString(ch + 2),
+                        rs.getString(ch + 3), rs.getString(ch + 4), rs.getInt(ch + 5), rs.getInt(ch + 6),
+                        rs.getString(ch + 7), rs.getBoolean(ch + 8)));
                 return Optional.of(new OrderAndCharge(order, charge));
             }
         }
@@ -218,9 +200,6 @@ public final class PaymentStore {
     /** As {@link #recordOutcomeAndSettleOrder(Connection, OrderRow, Outcome, OrderStatus, int)}, saying more. */
     public Settled recordAndSettle(Connection c, OrderRow order, Outcome outcome, OrderStatus target, int deliveries)
             throws SQLException {
-        if (!OrderStatus.AWAITING_PAYMENT.canBecome(target)) {
-            throw new IllegalStateException("the order state machine forbids AWAITING_PAYMENT -> " + target);
-        }
         String settledBefore;
         boolean moved;
         // One statement (one round trip): the prior stamp, the answer, the move and the tickets.
@@ -240,15 +219,8 @@ public final class PaymentStore {
                 + " attempts = payment.charges.attempts + excluded.attempts,"
                 + " deliveries = payment.charges.deliveries + excluded.deliveries, updated_at = now()"
                 + " returning order_id),"
-                // The move, only from AWAITING_PAYMENT (a concurrent settlement's lock is waited for and the status
-                // re-checked on the row's latest version) ...
-                + " moved as (update checkout.orders set status = ?, failure_reason = ?, updated_at = now(),"
-                + " settled_at = now() where id = ? and status = 'AWAITING_PAYMENT' returning id),"
-                // ... and a move to PAID issues one ticket per seat, from the move's own result.
-                + " issued as (insert into checkout.tickets (order_id, seat_no, code, seat_id)"
-                + " select moved.id, t.seat_no, t.code, t.seat_id from moved,"
-                + " unnest(?::text[], ?::text[]) with ordinality as t(code, seat_id, seat_no) where ?"
-                + " on conflict (order_id, seat_no) do nothing returning 1)"
+                // The move, only from AWAITING_PAYMENT, and a move to PAID's tickets.
+                + " " + OrderBook.settleCtes("moved", "issued")
                 + " select (select order_status from prior), (select count(*) from recorded),"
                 + " (select count(*) from moved), (select count(*) from issued)")) {
             ps.setObject(1, order.id());
@@ -259,19 +231,7 @@ public final class PaymentStore {
             ps.setString(11, outcome.failureReason());
             ps.setInt(12, outcome.attempts());
             ps.setInt(13, deliveries);
-            ps.setString(14, target.name());
-            ps.setString(15, target == OrderStatus.PAID ? null : outcome.failureReason());
-            ps.setObject(16, order.id());
-            // Ticket n gets code n and, for a seated order, the order's n-th seat id.
-            String[] codes = new String[order.quantity()];
-            String[] seats = new String[order.quantity()];
-            for (int seat = 0; seat < order.quantity(); seat++) {
-                codes[seat] = ticketCode();
-                seats[seat] = seat < order.seatIds().size() ? order.seatIds().get(seat) : null;
-            }
-            ps.setArray(17, c.createArrayOf("text", codes));
-            ps.setArray(18, c.createArrayOf("text", seats));
-            ps.setBoolean(19, target == OrderStatus.PAID);
+            OrderBook.bindSettle(c, ps, 14, order, target, outcome.failureReason());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 settledBefore = rs.getString(1);
@@ -290,21 +250,6 @@ public final class PaymentStore {
         boolean gridFollows = (now == OrderStatus.PAID || now == OrderStatus.PAYMENT_FAILED)
                 && now.name().equals(settledBefore);
         return new Settled(now, gridFollows);
-    }
-
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
-
-    /** One unguessable code per seat ({@code tickets.code} is unique; (order, seat) too, so a repeat changes nothing). */
-    static String ticketCode() {
-        StringBuilder code = new StringBuilder("FG");
-        for (int i = 0; i < 16; i++) {
-            if (i % 4 == 0) {
-                code.append('-');
-            }
-            code.append(CODE_ALPHABET[RANDOM.nextInt(CODE_ALPHABET.length)]);
-        }
-        return code.toString();
     }
 
     /** The grid followed the order: this order is done. */

@@ -1,18 +1,17 @@
 package dev.floodgate.worker.reconcile;
 
 import dev.floodgate.contracts.order.OrderStatus;
+import dev.floodgate.orders.OrderBook;
+import dev.floodgate.orders.OrderRow;
 import dev.floodgate.worker.gateway.ProviderCharge;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderUnavailableException;
 import dev.floodgate.worker.payment.ChargeRecord;
-import dev.floodgate.worker.payment.OrderRow;
 import dev.floodgate.worker.payment.PaymentProcessor;
 import dev.floodgate.worker.payment.PaymentStore;
-import dev.floodgate.worker.payment.WorkerMetrics;
 import dev.floodgate.worker.payment.WorkerMetrics.Name;
+import dev.floodgate.worker.payment.WorkerMetrics;
 
-import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /**
  * Orders never stay stuck: an order still AWAITING_PAYMENT {@code paymentTimeout} after it was placed (its request
@@ -182,17 +182,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** The oldest overdue order nobody else is working on, locked; orders seen this round are skipped. */
     private Optional<OrderRow> lockNextOverdue(Connection c, Set<UUID> seen) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + PaymentStore.ORDER_COLUMNS
-                + " from checkout.orders where status = 'AWAITING_PAYMENT'"
-                + " and created_at < now() - (? * interval '1 millisecond') and id <> all(?)"
-                + " order by created_at limit 1 for update skip locked")) {
-            ps.setLong(1, settings.paymentTimeout().toMillis());
-            Array ids = c.createArrayOf("uuid", seen.toArray());
-            ps.setArray(2, ids);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(PaymentStore.orderRow(rs)) : Optional.empty();
-            }
-        }
+        return OrderBook.lockOldestAwaiting(c, settings.paymentTimeout().toMillis(), seen);
     }
 
     /** Read after the lock is held, in a statement of its own, so that a just-committed stamp is seen. */
@@ -214,15 +204,15 @@ public final class Reconciler implements AutoCloseable {
     public int followUp() throws SQLException {
         List<OrderRow> pending = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select o." + PaymentStore.ORDER_COLUMNS.replace(", ", ", o.")
-                     + " from payment.charges ch join checkout.orders o on o.id = ch.order_id"
+             PreparedStatement ps = c.prepareStatement("select " + OrderBook.rowColumns("o")
+                     + " from payment.charges ch join " + OrderBook.ORDERS + " o on o.id = ch.order_id"
                      + " where ch.settled_at is null and ch.status <> 'UNKNOWN' and o.status <> 'AWAITING_PAYMENT'"
                      + " and ch.updated_at < now() - (? * interval '1 millisecond') limit ?")) {
             ps.setLong(1, settings.followUpDelay().toMillis());
             ps.setInt(2, settings.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    pending.add(PaymentStore.orderRow(rs));
+                    pending.add(OrderBook.readRow(rs, 1));
                 }
             }
         }
@@ -242,8 +232,8 @@ public final class Reconciler implements AutoCloseable {
     public int recheckLateCharges() throws SQLException {
         List<OrderRow> due = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select o." + PaymentStore.ORDER_COLUMNS.replace(", ", ", o.")
-                     + " from payment.charges ch join checkout.orders o on o.id = ch.order_id"
+             PreparedStatement ps = c.prepareStatement("select " + OrderBook.rowColumns("o")
+                     + " from payment.charges ch join " + OrderBook.ORDERS + " o on o.id = ch.order_id"
                      + " where ch.status = 'SKIPPED' and ch.attempt_started_at is not null and ch.rechecked_at is null"
                      + " and o.status <> 'AWAITING_PAYMENT'"
                      + " and ch.updated_at < now() - (? * interval '1 millisecond') order by ch.updated_at limit ?")) {
@@ -251,7 +241,7 @@ public final class Reconciler implements AutoCloseable {
             ps.setInt(2, settings.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    due.add(PaymentStore.orderRow(rs));
+                    due.add(OrderBook.readRow(rs, 1));
                 }
             }
         }

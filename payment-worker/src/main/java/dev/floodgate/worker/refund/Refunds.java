@@ -1,15 +1,14 @@
 package dev.floodgate.worker.refund;
 
 import dev.floodgate.contracts.order.OrderStatus;
+import dev.floodgate.orders.OrderRow;
 import dev.floodgate.worker.gateway.ProviderGateway;
 import dev.floodgate.worker.gateway.ProviderUnavailableException;
 import dev.floodgate.worker.gateway.RefundCommand;
 import dev.floodgate.worker.gateway.RefundResult;
-import dev.floodgate.worker.payment.OrderRow;
-import dev.floodgate.worker.payment.WorkerMetrics;
 import dev.floodgate.worker.payment.WorkerMetrics.Name;
+import dev.floodgate.worker.payment.WorkerMetrics;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Refunds of charges that succeeded for orders that had already ended otherwise ({@code payment.refunds}).

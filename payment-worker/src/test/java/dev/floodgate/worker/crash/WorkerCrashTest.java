@@ -12,10 +12,10 @@ import dev.floodgate.ops.simulator.Faults;
 import dev.floodgate.ops.simulator.Ledger;
 import dev.floodgate.ops.simulator.SimulatorServer;
 import dev.floodgate.runtime.ServiceConfig;
+import dev.floodgate.worker.settle.WorkerFixture;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,13 +64,7 @@ class WorkerCrashTest {
     @BeforeAll
     static void start(Engines e) throws Exception {
         engines = e;
-        Path migrations = Path.of("../checkout/src/main/resources/db/checkout").toAbsolutePath().normalize();
-        var ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setURL(engines.jdbcUrl());
-        ds.setUser(engines.user());
-        ds.setPassword(engines.password());
-        Flyway.configure().dataSource(ds).schemas("checkout").createSchemas(true)
-                .locations("filesystem:" + migrations).table("flyway_history_checkout").load().migrate();
+        WorkerFixture.migrateCheckoutSchema(engines);
         try (ServerSocket s = new ServerSocket(0)) {
             gridPort = s.getLocalPort();
         }

@@ -7,7 +7,7 @@ import dev.floodgate.engines.fixture.SharedEngines;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.GridSettings;
 import dev.floodgate.grid.hold.HoldStatus;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 import dev.floodgate.ops.simulator.Api;
 import dev.floodgate.ops.simulator.Chaos;
 import dev.floodgate.ops.simulator.Faults;

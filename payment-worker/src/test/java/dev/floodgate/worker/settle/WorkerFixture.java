@@ -6,9 +6,8 @@ import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.hold.HoldResult;
-import org.flywaydb.core.Flyway;
+import dev.floodgate.orders.CheckoutSchema;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,15 +35,13 @@ public final class WorkerFixture {
                      PaymentRequest request) {
     }
 
-    /** checkout owns the schema: apply its migrations as they are in its source tree. */
+    /** checkout's schema, from the migrations checkout applies (the orders module's). */
     public static void migrateCheckoutSchema(Engines engines) {
-        Path migrations = Path.of("../checkout/src/main/resources/db/checkout").toAbsolutePath().normalize();
         var dataSource = new org.postgresql.ds.PGSimpleDataSource();
         dataSource.setURL(engines.jdbcUrl());
         dataSource.setUser(engines.user());
         dataSource.setPassword(engines.password());
-        Flyway.configure().dataSource(dataSource).schemas("checkout").createSchemas(true)
-                .locations("filesystem:" + migrations).table("flyway_history_checkout").load().migrate();
+        CheckoutSchema.migrate(dataSource);
     }
 
     /** A fresh event with 10 seats, a hold of {@code quantity} in checkout for the order, and the order row. */

@@ -2,7 +2,7 @@ package dev.floodgate.edge.event;
 
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 
 import java.time.Instant;
 import java.util.List;

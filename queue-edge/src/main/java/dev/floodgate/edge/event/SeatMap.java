@@ -3,7 +3,7 @@ package dev.floodgate.edge.event;
 import dev.floodgate.contracts.http.Json;
 import dev.floodgate.grid.catalog.SeatId;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.Stripe;
+import dev.floodgate.grid.stripe.Stripe;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

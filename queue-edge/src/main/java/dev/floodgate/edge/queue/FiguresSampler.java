@@ -5,9 +5,9 @@ import dev.floodgate.grid.catalog.EventInfo;
 import dev.floodgate.grid.history.FigureSample;
 import dev.floodgate.grid.history.FiguresHistory;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.StockCounters;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;
+import dev.floodgate.grid.stripe.StockCounters;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;

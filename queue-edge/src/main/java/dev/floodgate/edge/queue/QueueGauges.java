@@ -3,9 +3,9 @@ package dev.floodgate.edge.queue;
 import dev.floodgate.grid.Grid;
 import dev.floodgate.grid.catalog.CategoryInfo;
 import dev.floodgate.grid.catalog.EventInfo;
-import dev.floodgate.grid.inventory.StockCounters;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;
+import dev.floodgate.grid.stripe.StockCounters;
 import dev.floodgate.runtime.observe.Figures;
 import dev.floodgate.runtime.observe.GridMeters;
 

@@ -2,7 +2,7 @@ package dev.floodgate.edge.queue;
 
 import dev.floodgate.grid.catalog.Catalog;
 import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.grid.stripe.StockCounters;
 
 import java.time.Duration;
 import java.util.Map;

@@ -6,11 +6,11 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import dev.floodgate.contracts.error.ApiException;
 import dev.floodgate.contracts.error.ErrorCode;
-import dev.floodgate.grid.inventory.StockCounters;
 import dev.floodgate.grid.queue.QueueProcessors;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;
 import dev.floodgate.grid.queue.Shuffle;
+import dev.floodgate.grid.stripe.StockCounters;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package dev.floodgate.edge.queue;
 
 import dev.floodgate.contracts.error.ApiException;
-import dev.floodgate.engines.fixture.MutableClock;
 import dev.floodgate.edge.support.TestGrid;
-import dev.floodgate.grid.inventory.StockCounters;
+import dev.floodgate.engines.fixture.MutableClock;
 import dev.floodgate.grid.queue.QueueState;
 import dev.floodgate.grid.queue.QueueStatus;
 import dev.floodgate.grid.queue.Shuffle;
+import dev.floodgate.grid.stripe.StockCounters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package dev.floodgate.grid.inventory;
+package dev.floodgate.grid.stripe;
 
-import dev.floodgate.grid.hold.FanHolds;
 import dev.floodgate.grid.hold.Hold;
 import dev.floodgate.grid.hold.HoldResult;
 import dev.floodgate.grid.hold.HoldStatus;
@@ -11,7 +10,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One stripe of a category's stock together with the holds taken from it. Stock and holds share one grid entry on
@@ -44,25 +42,17 @@ public final class Stripe {
     private int held;
     private int sold;
     private final Map<String, Hold> holds;
-    /** Loans not yet confirmed by their receiver, in the order they were made. */
-    private final List<Transfer> outbound;
-    /** Per receiver stripe: the number of the last loan made to it. */
-    private final Map<Integer, Long> lastLentTo;
-    /** Per donor stripe: the number of the last loan applied from it. */
-    private final Map<Integer, Long> lastAppliedFrom;
-    /** Ids of recent one-off operations (loans, capacity edits), so a retried call is not applied twice. */
+    /** The loans to and from the category's other stripes (see the class comment). */
+    private final StripeLoans loans;
+    /** Ids of recent one-off operations (loans, capacity and seat edits), so a retried call is not applied twice. */
     private final LinkedHashMap<String, Long> recentOps;
     static final int RECENT_OPS = 256;
 
     public static final byte SEAT_AVAILABLE = 0;
     public static final byte SEAT_HELD = 1;
     public static final byte SEAT_SOLD = 2;
-    /** The section's seat ids (seated categories), else null. */
-    private String[] seatIds;
-    /** Per seat (same order): {@link #SEAT_AVAILABLE}, {@link #SEAT_HELD} or {@link #SEAT_SOLD}. */
-    private byte[] seatStates;
-    /** Seat id to position; rebuilt when needed (the map is kept in OBJECT format, so it stays warm). */
-    private Map<String, Integer> seatIndex;
+    /** The section's seats (seated categories), else null. */
+    private final StripeSeats seats;
     /** Records of the fans whose home this stripe is, by fan id (see {@link FanHolds}). */
     private final Map<String, FanHolds> fans;
 
@@ -83,15 +73,12 @@ public final class Stripe {
         for (Hold hold : holds) {
             this.holds.put(hold.holdId(), hold);
         }
-        this.outbound = new ArrayList<>(outbound);
-        this.lastLentTo = new TreeMap<>(lastLentTo);
-        this.lastAppliedFrom = new TreeMap<>(lastAppliedFrom);
+        this.loans = new StripeLoans(outbound, lastLentTo, lastAppliedFrom);
         this.recentOps = new LinkedHashMap<>(recentOps);
-        if ((seatIds == null) != (seatStates == null) || (seatIds != null && seatIds.length != seatStates.length)) {
+        if ((seatIds == null) != (seatStates == null)) {
             throw new IllegalArgumentException("seat ids and seat states go together");
         }
-        this.seatIds = seatIds;
-        this.seatStates = seatStates;
+        this.seats = seatIds == null ? null : new StripeSeats(seatIds, seatStates);
         this.fans = new java.util.HashMap<>(fans);
         checkInvariant();
     }
@@ -115,12 +102,12 @@ public final class Stripe {
         for (Hold hold : holds) {
             byte state = hold.status() == HoldStatus.SOLD ? SEAT_SOLD : SEAT_HELD;
             for (String seat : hold.seats()) {
-                Integer i = s.seatIndex().get(seat);
-                if (i == null || s.seatStates[i] != SEAT_AVAILABLE) {
+                int i = s.seats.indexOf(seat);
+                if (i < 0 || s.seats.state(i) != SEAT_AVAILABLE) {
                     throw new IllegalArgumentException("rebuild of " + key + ": seat " + seat
                             + " unknown or in two holds");
                 }
-                s.seatStates[i] = state;
+                s.seats.set(i, state);
             }
             s.holds.put(hold.holdId(), hold);
             s.available -= hold.quantity();
@@ -135,18 +122,7 @@ public final class Stripe {
     }
 
     public boolean isSeated() {
-        return seatIds != null;
-    }
-
-    private Map<String, Integer> seatIndex() {
-        if (seatIndex == null) {
-            Map<String, Integer> index = new java.util.HashMap<>(seatIds.length * 2);
-            for (int i = 0; i < seatIds.length; i++) {
-                index.put(seatIds[i], i);
-            }
-            seatIndex = index;
-        }
-        return seatIndex;
+        return seats != null;
     }
 
     // ---- seats -----------------------------------------------------------------------------------------------
@@ -165,20 +141,20 @@ public final class Stripe {
             return existing.seats().equals(List.of(seats)) ? HoldResult.done(existing)
                     : HoldResult.of(HoldResult.Outcome.WRONG_STATE, existing);
         }
-        if (seatIds == null || seats.length == 0) {
+        if (this.seats == null || seats.length == 0) {
             return HoldResult.of(HoldResult.Outcome.NOT_FOUND);
         }
         List<String> unknown = new ArrayList<>();
         List<String> taken = new ArrayList<>();
         int[] at = new int[seats.length];
         for (int i = 0; i < seats.length; i++) {
-            Integer index = seatIndex().get(seats[i]);
-            if (index == null) {
+            int index = this.seats.indexOf(seats[i]);
+            if (index < 0) {
                 unknown.add(seats[i]);
                 continue;
             }
             at[i] = index;
-            if (seatStates[index] != SEAT_AVAILABLE) {
+            if (this.seats.state(index) != SEAT_AVAILABLE) {
                 taken.add(seats[i]);
             }
             for (int j = 0; j < i; j++) {
@@ -194,7 +170,7 @@ public final class Stripe {
             return HoldResult.seats(HoldResult.Outcome.SEAT_TAKEN, taken);
         }
         for (int index : at) {
-            seatStates[index] = SEAT_HELD;
+            this.seats.set(index, SEAT_HELD);
         }
         Hold hold = new Hold(holdId, key.eventId(), key.categoryId(), fanId, seats.length, HoldStatus.HELD, null,
                 expiresAtMillis, List.of(seats));
@@ -207,12 +183,12 @@ public final class Stripe {
 
     /** A copy of the seat ids (null: not seated). */
     public String[] seatIds() {
-        return seatIds == null ? null : seatIds.clone();
+        return seats == null ? null : seats.ids();
     }
 
     /** A copy of the seat states, same order as {@link #seatIds()}. */
     public byte[] seatStates() {
-        return seatStates == null ? null : seatStates.clone();
+        return seats == null ? null : seats.states();
     }
 
     /**
@@ -220,46 +196,19 @@ public final class Stripe {
      * (added ones that exist, removed ones unknown or not available), empty when done. Added seats go to the end.
      */
     public List<String> editSeats(String opId, String[] add, String[] remove) {
-        if (seatIds == null) {
+        if (seats == null) {
             throw new IllegalStateException(key + " is not seated");
         }
         if (recentOps.containsKey(opId)) {
             return List.of();
         }
-        List<String> fault = new ArrayList<>();
-        java.util.Set<Integer> removing = new java.util.HashSet<>();
-        for (String seat : remove) {
-            Integer i = seatIndex().get(seat);
-            if (i == null || seatStates[i] != SEAT_AVAILABLE || !removing.add(i)) {
-                fault.add(seat);
-            }
-        }
-        java.util.Set<String> adding = new java.util.LinkedHashSet<>();
-        for (String seat : add) {
-            if (seatIndex().containsKey(seat) || !adding.add(seat)) {
-                fault.add(seat);
-            }
-        }
+        List<String> fault = seats.faults(add, remove);
         if (!fault.isEmpty()) {
             return fault;
         }
-        int n = seatIds.length - removing.size() + adding.size();
-        String[] ids = new String[n];
-        byte[] states = new byte[n];
-        int k = 0;
-        for (int i = 0; i < seatIds.length; i++) {
-            if (!removing.contains(i)) {
-                ids[k] = seatIds[i];
-                states[k++] = seatStates[i];
-            }
-        }
-        for (String seat : adding) {
-            ids[k++] = seat; // available (0)
-        }
-        seatIds = ids;
-        seatStates = states;
-        seatIndex = null;
-        int delta = adding.size() - removing.size();
+        int before = seats.size();
+        seats.edit(add, remove);
+        int delta = seats.size() - before;
         capacity += delta;
         available += delta;
         remember(opId, 0);
@@ -268,15 +217,8 @@ public final class Stripe {
     }
 
     private void markSeats(Hold hold, byte state) {
-        if (seatIds == null) {
-            return;
-        }
-        for (String seat : hold.seats()) {
-            Integer i = seatIndex().get(seat);
-            if (i == null) {
-                throw new IllegalStateException("hold " + hold.holdId() + " names seat " + seat + " not in " + key);
-            }
-            seatStates[i] = state;
+        if (seats != null) {
+            seats.mark(hold.seats(), state, hold.holdId(), key);
         }
     }
 
@@ -287,41 +229,32 @@ public final class Stripe {
      * call gives nothing more and answers the pending loans again.
      */
     public Lent lend(String opId, int receiver, int want) {
-        if (receiver == key.stripe() || want <= 0 || seatIds != null) {
+        if (receiver == key.stripe() || want <= 0 || seats != null) {
             return Lent.none();
         }
         if (recentOps.containsKey(opId)) {
-            return pendingTo(receiver, 0);
+            return loans.pendingTo(receiver, 0);
         }
         int give = Math.min(available, want);
         if (give == 0) {
-            return pendingTo(receiver, 0);
+            return loans.pendingTo(receiver, 0);
         }
-        long seq = lastLentTo.getOrDefault(receiver, 0L) + 1;
-        lastLentTo.put(receiver, seq);
-        outbound.add(new Transfer(receiver, seq, give));
+        long seq = loans.lend(receiver, give);
         available -= give;
         capacity -= give;
         remember(opId, seq);
         checkInvariant();
-        return pendingTo(receiver, give);
+        return loans.pendingTo(receiver, give);
     }
 
     /** The loans to {@code receiver} not confirmed yet. */
     public Lent pendingTo(int receiver, int given) {
-        List<Transfer> pending = outbound.stream().filter(t -> t.receiver() == receiver).toList();
-        long[] seqs = new long[pending.size()];
-        int[] units = new int[pending.size()];
-        for (int i = 0; i < seqs.length; i++) {
-            seqs[i] = pending.get(i).seq();
-            units[i] = pending.get(i).units();
-        }
-        return new Lent(given, seqs, units);
+        return loans.pendingTo(receiver, given);
     }
 
     /** Receivers this stripe has unconfirmed loans to. */
     public List<Integer> pendingReceivers() {
-        return outbound.stream().map(Transfer::receiver).distinct().toList();
+        return loans.pendingReceivers();
     }
 
     /**
@@ -329,45 +262,30 @@ public final class Stripe {
      * Answers the number of the last loan applied from that donor (what the donor may now forget).
      */
     public long receive(int donor, long[] seqs, int[] units) {
-        long last = lastAppliedFrom.getOrDefault(donor, 0L);
-        long before = last;
-        for (int i = 0; i < seqs.length; i++) {
-            if (seqs[i] <= last) {
-                continue;
-            }
-            if (seqs[i] != last + 1) {
-                break;
-            }
-            capacity += units[i];
-            available += units[i];
-            last = seqs[i];
-        }
-        if (last != before) {
-            lastAppliedFrom.put(donor, last);
+        long[] applied = loans.receive(donor, seqs, units);
+        if (applied[1] > 0) {
+            capacity += (int) applied[1];
+            available += (int) applied[1];
             checkInvariant();
         }
-        return last;
+        return applied[0];
     }
 
     /** Forgets the loans to {@code receiver} numbered up to {@code upTo}: the receiver has them. */
     public boolean settle(int receiver, long upTo) {
-        return outbound.removeIf(t -> t.receiver() == receiver && t.seq() <= upTo);
+        return loans.settle(receiver, upTo);
     }
 
     /** Units lent by this stripe and not yet confirmed by their receiver: available stock, in transit. */
     public int inFlight() {
-        int units = 0;
-        for (Transfer t : outbound) {
-            units += t.units();
-        }
-        return units;
+        return loans.inFlight();
     }
 
     // ---- capacity edits --------------------------------------------------------------------------------------
 
     /** Adds units to this stripe's capacity (and to available). Idempotent by {@code opId}. */
     public boolean addCapacity(String opId, int units) {
-        if (seatIds != null) {
+        if (seats != null) {
             throw new IllegalStateException(key + " is seated: add seats instead");
         }
         if (recentOps.containsKey(opId)) {
@@ -385,7 +303,7 @@ public final class Stripe {
      * Answers whether the units are removed (now or by an earlier call with the same id).
      */
     public boolean removeCapacity(String opId, int units) {
-        if (seatIds != null) {
+        if (seats != null) {
             throw new IllegalStateException(key + " is seated: remove seats instead");
         }
         if (recentOps.containsKey(opId)) {
@@ -438,7 +356,7 @@ public final class Stripe {
 
     /** {@link #take} of a hold id the stripe does not have. */
     private HoldResult takeNew(String holdId, String fanId, int quantity, long expiresAtMillis) {
-        if (seatIds != null) {
+        if (seats != null) {
             return HoldResult.of(HoldResult.Outcome.WRONG_STATE); // a seated section holds named seats only
         }
         if (available < quantity) {
@@ -456,7 +374,8 @@ public final class Stripe {
     /**
      * A hold on the fan's home stripe, in one step with the fan's record: a request id seen before answers its hold
      * (or {@code WRONG_STATE} when it named another hold), the fan's live units plus {@code quantity} may not exceed
-     * {@code maxPerFan} ({@code LIMIT_REACHED}), then as {@link #take}. The record is written only with the hold.
+     * {@code maxPerFan} ({@code LIMIT_REACHED}: {@link FanHolds#reserve}, the rule a hold on another stripe is checked
+     * by too), then as {@link #take}. The record is written only with the hold.
      */
     public HoldResult takeAtHome(String requestId, String holdId, String fanId, int quantity, int maxPerFan,
                                  long nowMillis, long expiresAtMillis) {
@@ -477,16 +396,16 @@ public final class Stripe {
         if (earlier != null && !earlier.holdId().equals(holdId)) {
             return HoldResult.of(HoldResult.Outcome.WRONG_STATE); // the request id was used for another hold
         }
-        if (earlier != null) {
-            live.remove(earlier); // its hold is gone: a stale record, taken afresh below
-        }
-        if (FanHolds.units(live) + quantity > maxPerFan) {
+        // The hold is not here, so any record of it is stale (its hold went back to stock): taken afresh below.
+        live.removeIf(e -> e.holdId().equals(holdId));
+        FanHolds.Reservation reservation = FanHolds.reserve(live, requestId, holdId, quantity, maxPerFan,
+                expiresAtMillis);
+        if (reservation.outcome() == FanHolds.Outcome.LIMIT_REACHED) {
             return HoldResult.of(HoldResult.Outcome.LIMIT_REACHED);
         }
         HoldResult result = takeNew(holdId, fanId, quantity, expiresAtMillis);
         if (result.done()) {
-            live.add(new FanHolds.Entry(requestId, holdId, quantity, expiresAtMillis));
-            fans.put(fanId, FanHolds.of(live));
+            fans.put(fanId, FanHolds.of(live)); // the record and the units, in one step
         }
         return result;
     }
@@ -647,15 +566,12 @@ public final class Stripe {
             throw new IllegalStateException("stock invariant broken on " + key + ": capacity=" + capacity
                     + " available=" + available + " held=" + held + " sold=" + sold);
         }
-        if (seatIds != null) {
+        if (seats != null) {
             // The counters are the seat states counted (a few microseconds for a 5,000-seat section).
-            int[] count = new int[3];
-            for (byte state : seatStates) {
-                count[state]++;
-            }
-            if (seatIds.length != capacity || count[SEAT_AVAILABLE] != available || count[SEAT_HELD] != held
+            int[] count = seats.counts();
+            if (seats.size() != capacity || count[SEAT_AVAILABLE] != available || count[SEAT_HELD] != held
                     || count[SEAT_SOLD] != sold) {
-                throw new IllegalStateException("seat invariant broken on " + key + ": seats=" + seatIds.length
+                throw new IllegalStateException("seat invariant broken on " + key + ": seats=" + seats.size()
                         + " available/held/sold seats=" + count[0] + "/" + count[1] + "/" + count[2]
                         + " counters " + available + "/" + held + "/" + sold);
             }
@@ -664,15 +580,15 @@ public final class Stripe {
 
     // Package-private accessors for the serializer.
     List<Transfer> outbound() {
-        return outbound;
+        return loans.outbound();
     }
 
     Map<Integer, Long> lastLentTo() {
-        return lastLentTo;
+        return loans.lastLentTo();
     }
 
     Map<Integer, Long> lastAppliedFrom() {
-        return lastAppliedFrom;
+        return loans.lastAppliedFrom();
     }
 
     Map<String, Long> recentOps() {

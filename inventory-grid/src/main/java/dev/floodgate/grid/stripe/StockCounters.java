@@ -1,4 +1,4 @@
-package dev.floodgate.grid.inventory;
+package dev.floodgate.grid.stripe;
 
 /**
  * A category's stock as operators see it. Invariant: available + held + sold = capacity, none negative.

@@ -1,11 +1,10 @@
-package dev.floodgate.grid.hold;
+package dev.floodgate.grid.stripe;
 
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
-import dev.floodgate.grid.inventory.Lent;
-import dev.floodgate.grid.inventory.StockCounters;
-import dev.floodgate.grid.inventory.StockKey;
-import dev.floodgate.grid.inventory.Stripe;
+import dev.floodgate.grid.hold.Hold;
+import dev.floodgate.grid.hold.HoldResult;
+import dev.floodgate.grid.hold.HoldStatus;
 
 import java.util.Map;
 import java.util.function.Function;

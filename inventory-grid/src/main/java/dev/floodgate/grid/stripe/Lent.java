@@ -1,4 +1,4 @@
-package dev.floodgate.grid.inventory;
+package dev.floodgate.grid.stripe;
 
 /**
  * What a donor stripe answered to a request for units: how many it gave now ({@code given}, 0 when it had none) and

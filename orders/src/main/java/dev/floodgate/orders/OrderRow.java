@@ -1,4 +1,4 @@
-package dev.floodgate.worker.payment;
+package dev.floodgate.orders;
 
 import dev.floodgate.contracts.order.OrderStatus;
 

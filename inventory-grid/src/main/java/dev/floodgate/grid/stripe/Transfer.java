@@ -1,4 +1,4 @@
-package dev.floodgate.grid.inventory;
+package dev.floodgate.grid.stripe;
 
 /**
  * Units lent by one stripe to another of the same category and not yet confirmed as landed. The donor numbers its

@@ -1,8 +1,6 @@
-package dev.floodgate.grid.hold;
+package dev.floodgate.grid.stripe;
 
 import com.hazelcast.map.EntryProcessor;
-import dev.floodgate.grid.inventory.StockKey;
-import dev.floodgate.grid.inventory.Stripe;
 
 import java.util.ArrayList;
 import java.util.Arrays;

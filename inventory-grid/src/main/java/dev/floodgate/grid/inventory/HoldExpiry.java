@@ -1,10 +1,10 @@
-package dev.floodgate.grid.hold;
+package dev.floodgate.grid.inventory;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.floodgate.grid.inventory.Inventory;
-import dev.floodgate.grid.inventory.StockKey;
-import dev.floodgate.grid.inventory.Stripe;
+import dev.floodgate.grid.stripe.HoldProcessors;
+import dev.floodgate.grid.stripe.StockKey;
+import dev.floodgate.grid.stripe.Stripe;
 
 import java.time.Clock;
 import java.time.Duration;
