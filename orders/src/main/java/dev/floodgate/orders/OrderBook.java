@@ -82,8 +82,6 @@ public final class OrderBook {
         return first + 18;
     }
 
-    /** The live-order-per-hold index: a second live order for one hold. */
-    public static final String ONE_LIVE_ORDER_PER_HOLD = "orders_one_live_order_per_hold";
     /** PostgreSQL's refusal of a seat already in a live or paid order ({@code seat_claims}, kept by a trigger). */
     public static final String SEAT_CLAIMS = "seat_claims_pkey";
 
