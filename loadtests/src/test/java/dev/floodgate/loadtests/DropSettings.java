@@ -134,6 +134,13 @@ final class DropSettings {
     /** Comma-separated edges; each fan is pinned to one of them (round robin). Default: {@code floodgate.edgeUrl}. */
     static final List<String> EDGE_URLS = List.of(text("floodgate.edgeUrls", LoadSettings.EDGE_URL).split("\\s*,\\s*"));
 
+    /**
+     * A fan refused at the door as sold out comes back after a pause (uniform in this range) while tickets may still
+     * come back and its patience ({@code floodgate.maxWaitSeconds}) lasts, as a fan on a sold-out page refreshes.
+     */
+    static final int SOLD_OUT_RETRY_MIN_MILLIS = number("floodgate.soldOutRetryMinMillis", 15_000, 100, 600_000);
+    static final int SOLD_OUT_RETRY_MAX_MILLIS = number("floodgate.soldOutRetryMaxMillis", 45_000, 100, 600_000);
+
     // Bounds.
     static final int JOIN_P99_MILLIS = number("floodgate.joinP99Millis", 500, 1, 600_000);
     /** Longest time from sell-out to a waiting fan learning SOLD_OUT. */

@@ -35,6 +35,7 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
@@ -67,8 +68,10 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * <p><b>Shopping.</b> Admitted fans think, hold, a share walks away from the hold (it expires and is sold again), the
  * others think, tokenise a card (a share is declined), order and poll the order until final, then leave. A fan that
  * sees SOLD_OUT keeps polling in case tickets come back (a declined payment, an expired hold) until the whole capacity
- * is sold or its patience ({@code floodgate.maxWaitSeconds} from joining) runs out: a fan that left after a fixed time
- * once failed a CI run, two declined payments returning tickets after the last fans had gone.
+ * is sold or its patience ({@code floodgate.maxWaitSeconds} from arriving) runs out; a fan refused at the door as sold
+ * out tries to join again every {@code floodgate.soldOutRetryMinMillis}..{@code MaxMillis} on the same terms. Both
+ * failed CI runs when fans left early: tickets that came back (declined payments, abandoned holds) after every fan
+ * with a place had been admitted and gone stayed unsold.
  *
  * <p><b>Asserts</b> no failed request (so no 5xx; sold-out 409s and waited-out 429s are expected answers), join and
  * status p99 under {@code floodgate.joinP99Millis} / {@code floodgate.statusP99Millis}, every order final, the
@@ -98,6 +101,8 @@ public class FullDropSimulation extends Simulation {
     private static final LongAdder FALLBACK_POLLS = new LongAdder();
     private static final LongAdder CLOSING_POLLS = new LongAdder();
     private static final LongAdder SOLD_OUT_AT_JOIN = new LongAdder();
+    private static final LongAdder JOIN_RETRIES = new LongAdder();
+    private static final LongAdder JOINED_ON_RETRY = new LongAdder();
     /** {joined at, first saw SOLD_OUT at} per sighting, epoch millis. */
     private static final ConcurrentLinkedQueue<long[]> SOLD_OUT_SIGHTINGS = new ConcurrentLinkedQueue<>();
     /** Moments the event's stock went from some available to none (the sell-out as the server sees it). */
@@ -222,9 +227,26 @@ public class FullDropSimulation extends Simulation {
                     && ANONYMOUS_TAKEN.incrementAndGet() <= anonymousCap();
             // The first request goes out before anything is known about the wait, and most fans wait long.
             return s.set("fanNo", n).set("pre", preQueue).set("anonymous", anonymous).set("conn", "close")
-                    .set("email", "drop-" + n + "-" + UUID.randomUUID() + "@load.test");
+                    .set("email", "drop-" + n + "-" + UUID.randomUUID() + "@load.test")
+                    .set("arrivedAt", System.currentTimeMillis());
         })
-                .doIfOrElse(s -> s.getBoolean("anonymous")).then(anonymousJoin()).orElse(signedInJoin())
+                .exec(join())
+                // Refused at the door as sold out ("try again later in case held tickets return"): the fan comes
+                // back now and then, as long as something may still come back and its patience lasts. Without
+                // them a ticket returned after every fan with a place had been admitted and gone stayed unsold.
+                .asLongAs(FullDropSimulation::triesAgainLater).on(
+                        exec(s -> {
+                            int min = SOLD_OUT_RETRY_MIN_MILLIS, max = Math.max(min, SOLD_OUT_RETRY_MAX_MILLIS);
+                            return s.set("retryPause", ThreadLocalRandom.current().nextLong(min, max + 1L))
+                                    .set("conn", "close");
+                        })
+                                .pause(s -> Duration.ofMillis(s.getLong("retryPause")))
+                                .doIf(s -> !allSold).then(
+                                        exec(s -> { JOIN_RETRIES.increment(); return s.remove("soldOutAtJoin")
+                                                .remove("state").remove("joinBody"); })
+                                                .exec(join())
+                                                .doIf(s -> !s.contains("soldOutAtJoin")).then(
+                                                        exec(s -> { JOINED_ON_RETRY.increment(); return s; }))))
                 .exec(FullDropSimulation::joined)
                 .asLongAs(s -> !waitOver(s)).on(
                         exec(FullDropSimulation::planPoll)
@@ -235,6 +257,15 @@ public class FullDropSimulation extends Simulation {
                 .exec(FullDropSimulation::recordOutcome)
                 .doIf(s -> s.contains("admission")).then(shop())
                 .exec(s -> { FANS_DONE.incrementAndGet(); return s; });
+    }
+
+    private ChainBuilder join() {
+        return doIfOrElse(s -> s.getBoolean("anonymous")).then(anonymousJoin()).orElse(signedInJoin());
+    }
+
+    private static boolean triesAgainLater(Session s) {
+        return s.contains("soldOutAtJoin") && !allSold
+                && System.currentTimeMillis() - s.getLong("arrivedAt") <= MAX_QUEUE_WAIT.toMillis();
     }
 
     /** A fan signed in at the test identity provider joins with its token. */
@@ -419,11 +450,12 @@ public class FullDropSimulation extends Simulation {
     private static boolean waitOver(Session s) {
         String state = s.getString("state");
         if (s.contains("admission") || state == null || WAIT_ENDS.contains(state)
-                || System.currentTimeMillis() - s.getLong("joinedAt") > MAX_QUEUE_WAIT.toMillis()) {
+                || System.currentTimeMillis() - s.getLong("arrivedAt") > MAX_QUEUE_WAIT.toMillis()) {
             return true;
         }
         if ("SOLD_OUT".equals(state)) {
-            // A ticket still held may come back until everything is sold; only a fan refused at the door leaves at once.
+            // A ticket still held may come back until everything is sold; a fan still refused at the door after
+            // its last try (everything sold, or patience gone) has no place to wait in.
             return s.contains("soldOutAtJoin") || allSold;
         }
         return false;
@@ -518,7 +550,8 @@ public class FullDropSimulation extends Simulation {
         Map<String, Long> outcomes = new TreeMap<>();
         OUTCOMES.forEach((k, v) -> outcomes.put(k, v.sum()));
         System.out.println("floodgate: outcomes " + outcomes + "; unresolved " + unresolvedFans()
-                + "; sold out at join " + SOLD_OUT_AT_JOIN.sum());
+                + "; joins refused as sold out " + SOLD_OUT_AT_JOIN.sum() + ", tried again " + JOIN_RETRIES.sum()
+                + ", joined on a later try " + JOINED_ON_RETRY.sum());
         long[] notice = soldOutNoticeMillis();
         System.out.println("floodgate: sell-out onsets (s after first arrival) " + Arrays.toString(SELL_OUT_ONSETS.stream()
                 .mapToLong(t -> (t - firstArrivalMillis) / 1000).toArray()) + ", all sold at "

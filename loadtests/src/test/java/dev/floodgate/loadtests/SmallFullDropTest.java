@@ -3,7 +3,10 @@ package dev.floodgate.loadtests;
 import io.gatling.app.Gatling$;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -91,14 +95,22 @@ class SmallFullDropTest {
             settings.put("floodgate.signUpAfterMinMillis", "500");
             settings.put("floodgate.signUpAfterMaxMillis", "3000");
             settings.put("floodgate.maxWaitSeconds", "240");
+            settings.put("floodgate.soldOutRetryMinMillis", "2000");
+            settings.put("floodgate.soldOutRetryMaxMillis", "5000");
             settings.put("floodgate.joinP99Millis", "600000");
             settings.put("floodgate.statusP99Millis", "600000");
             settings.forEach(System::setProperty);
-            int exit = Gatling$.MODULE$.fromArgs(new String[] {
-                    "-s", FullDropSimulation.class.getName(),
-                    "-rf", BASE.resolve("target").resolve("gatling").toString()});
-            assertThat(exit).as("Gatling's exit code (0: every assertion held; its report is under target/gatling, "
-                    + "the stack's log at " + logs.resolve("stack.log") + ")").isZero();
+            int exit;
+            // CI shows a failed test's message, not the run's output: keep the simulation's summary and the failed
+            // assertions for it.
+            try (Summary summary = Summary.capture()) {
+                exit = Gatling$.MODULE$.fromArgs(new String[] {
+                        "-s", FullDropSimulation.class.getName(),
+                        "-rf", BASE.resolve("target").resolve("gatling").toString()});
+                assertThat(exit).as("Gatling's exit code (0: every assertion held; its report is under target/gatling, "
+                        + "the stack's log at " + logs.resolve("stack.log") + "); the run said:%n%s",
+                        summary.text()).isZero();
+            }
         } finally {
             stop(stack);
         }
@@ -182,6 +194,63 @@ class SmallFullDropTest {
 
         private Object call(String className, String method) throws ReflectiveOperationException {
             return Class.forName(className, true, loader).getMethod(method).invoke(null);
+        }
+    }
+
+    /**
+     * Tees {@code System.out} while open, keeping the simulation's own lines ("floodgate: ...") and Gatling's failed
+     * assertions ("... : false (actual : ...)"), each cut at {@value #LINE_MAX} characters, at most {@value #LINES_MAX}.
+     */
+    private static final class Summary extends OutputStream implements AutoCloseable {
+        private static final int LINE_MAX = 800;
+        private static final int LINES_MAX = 40;
+        private final PrintStream original = System.out;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final List<String> kept = new ArrayList<>();
+
+        static Summary capture() {
+            Summary summary = new Summary();
+            System.setOut(new PrintStream(summary, true, UTF_8));
+            return summary;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            original.write(b);
+            scan(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            original.write(bytes, offset, length);
+            for (int i = offset; i < offset + length; i++) {
+                scan(bytes[i]);
+            }
+        }
+
+        private void scan(int b) {
+            if (b == '\n') {
+                keep(line.toString(UTF_8));
+                line.reset();
+            } else if (line.size() < LINE_MAX) {
+                line.write(b);
+            }
+        }
+
+        private void keep(String text) {
+            if (kept.size() < LINES_MAX && (text.startsWith("floodgate:") || text.contains(": false (actual"))) {
+                kept.add(text.stripTrailing());
+            }
+        }
+
+        synchronized String text() {
+            return String.join(System.lineSeparator(), kept);
+        }
+
+        @Override
+        public void close() {
+            System.out.flush();
+            System.setOut(original);
         }
     }
 
