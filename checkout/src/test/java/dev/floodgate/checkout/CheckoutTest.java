@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -114,6 +115,15 @@ class CheckoutTest {
                 .path("errors").path(0).path("code").asText(null);
     }
 
+    private static String column(String sql, String id) throws Exception {
+        try (Connection c = engines.connect(); var ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     private static long count(String sql) throws Exception {
         try (Connection c = engines.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
@@ -145,10 +155,13 @@ class CheckoutTest {
             assertThat(body).contains("\"status\":\"AWAITING_PAYMENT\"", "\"amountMinor\":9000", "\"currency\":\"EUR\"");
             orderId = body.replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
         }
-        PaymentRequest request = nextPaymentFor(orderId).getValue();
-        assertThat(request.amountMinor()).isEqualTo(9000);
-        assertThat(request.holdId()).isEqualTo(holdId);
-        assertThat(request.paymentMethodId()).isEqualTo("pm_test123");
+        // The message names the order and nothing else: the worker reads the rest from the order row.
+        Message<PaymentRequest> message = nextPaymentFor(orderId);
+        assertThat(new String(message.getData(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"orderId\":\"" + orderId + "\"}");
+        assertThat(column("select hold_id from checkout.orders where id = ?::uuid", orderId)).isEqualTo(holdId);
+        assertThat(column("select payment_method_id from checkout.orders where id = ?::uuid", orderId))
+                .isEqualTo("pm_test123");
         assertThat(grid.inventory().find(EVENT, holdId).orElseThrow().status()).isEqualTo(HoldStatus.IN_CHECKOUT);
     }
 
@@ -357,5 +370,45 @@ class CheckoutTest {
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + issuer.fan("fan-j")).request()) {
             assertThat(res.status().code()).isEqualTo(400);
         }
+    }
+
+    /** The payment message as a checkout before version 2 wrote it: the order's fields copied in. */
+    record PaymentRequestV1(String orderId, String eventId, String holdId, String fanId, long amountMinor,
+                            String currency, String paymentMethodId, long requestedAtEpochMillis) {
+    }
+
+    @Test
+    void aVersionOnePaymentRequestLeftInTheOutboxGoesUnchangedToItsOwnTopic() throws Exception {
+        String topicV1 = engines.topic("payment-requests-v1");
+        String orderId = UUID.randomUUID().toString();
+        // The older checkout's producer registered version 1's schema on its topic.
+        try (var older = pulsar.newProducer(Schema.JSON(PaymentRequestV1.class)).topic(topicV1).create();
+             Consumer<byte[]> v1 = pulsar.newConsumer(Schema.BYTES).topic(topicV1).subscriptionName("v1-test")
+                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+             Connection c = engines.connect();
+             var insert = c.prepareStatement("insert into checkout.outbox (topic, message_key, payload)"
+                     + " values (?, ?, ?::jsonb)")) {
+            String payload = Json.writeString(new PaymentRequestV1(orderId, EVENT, "hold-1", "fan-v1", 9000, "EUR",
+                    "pm_test123", 1_700_000_000_000L));
+            insert.setString(1, topicV1);
+            insert.setString(2, orderId);
+            insert.setString(3, payload);
+            insert.executeUpdate();
+            checkout.relay().wakeUp();
+
+            Message<byte[]> relayed = v1.receive(30, TimeUnit.SECONDS);
+            assertThat(relayed).as("the v1 row relayed within 30 s").isNotNull();
+            assertThat(Json.read(relayed.getData(), PaymentRequestV1.class))
+                    .isEqualTo(Json.read(payload, PaymentRequestV1.class));
+            assertThat(relayed.getKey()).isEqualTo(orderId);
+            assertThat(PaymentRequest.read(relayed.getData())).isEqualTo(new PaymentRequest(orderId));
+        }
+        // The row goes in the transaction that waited for the broker's acknowledgement, just after it.
+        String left = "select count(*) from checkout.outbox where message_key = '" + orderId + "'";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count(left) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the poll's interval
+        }
+        assertThat(count(left)).as("the relayed row is gone").isZero();
     }
 }

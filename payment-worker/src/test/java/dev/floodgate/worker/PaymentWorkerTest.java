@@ -70,6 +70,7 @@ class PaymentWorkerTest {
     private static PulsarClient pulsar;
     private static Producer<PaymentRequest> producer;
     private static String topic;
+    private static String topicV1;
 
     /** What a test sets up for one order: stock, a hold in checkout, the order row, the message. */
     record TestOrder(UUID orderId, String eventId, String holdId, String fanId, PaymentRequest request) {
@@ -84,6 +85,7 @@ class PaymentWorkerTest {
         simulator = SimulatorServer.start(simulatorConfig(0), books);
         simulatorPort = simulator.port();
         topic = engines.topic("payment-requests");
+        topicV1 = engines.topic("payment-requests-v1");
 
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.port", "0");
@@ -92,6 +94,7 @@ class PaymentWorkerTest {
         overrides.put("db.password", engines.password());
         overrides.put("pulsar.service-url", engines.pulsarServiceUrl());
         overrides.put("pulsar.topics.payment-requests", topic);
+        overrides.put("pulsar.topics.payment-requests-v1", topicV1);
         overrides.put("pulsar.dead-letter.max-redeliveries", "4");
         overrides.put("pulsar.negative-ack.min-delay-millis", "200");
         overrides.put("pulsar.negative-ack.max-delay-millis", "800");
@@ -154,13 +157,33 @@ class PaymentWorkerTest {
         List<Api.Charge> charged = books.findByReference(order.orderId().toString());
         assertThat(charged).singleElement().satisfies(c -> {
             assertThat(c.status()).isEqualTo("succeeded");
-            assertThat(c.amountMinor()).isEqualTo(order.request().amountMinor());
+            assertThat(c.amountMinor()).isEqualTo(9000L);
         });
         awaitUntil("the charge is settled", () -> chargeColumn(order, "settled_at") != null);
         assertThat(chargeColumn(order, "status")).isEqualTo("SUCCEEDED");
         assertThat(chargeColumn(order, "provider_charge_id")).isEqualTo(charged.getFirst().id());
         assertThat(chargeColumn(order, "attempts")).isEqualTo("1");
         assertThat(chargeColumn(order, "order_status")).isEqualTo("PAID");
+    }
+
+    /** The payment message as a checkout before version 2 wrote it: the order's fields copied in. */
+    record PaymentRequestV1(String orderId, String eventId, String holdId, String fanId, long amountMinor,
+                            String currency, String paymentMethodId, long requestedAtEpochMillis) {
+    }
+
+    @Test
+    void aVersionOneRequestQueuedBeforeAnUpgradeIsStillPaidOnce() throws Exception {
+        TestOrder order = placeOrder("pm_card_visa");
+        try (Producer<PaymentRequestV1> older = pulsar.newProducer(Schema.JSON(PaymentRequestV1.class))
+                .topic(topicV1).enableBatching(false).create()) {
+            older.send(new PaymentRequestV1(order.orderId().toString(), order.eventId(), order.holdId(),
+                    order.fanId(), 9000, "EUR", "pm_card_visa", System.currentTimeMillis()));
+        }
+
+        awaitUntil("the order is PAID", () -> "PAID".equals(orderColumn(order, "status")));
+        assertThat(inventory().find(order.eventId(), order.holdId()).orElseThrow().status()).isEqualTo(HoldStatus.SOLD);
+        assertThat(books.findByReference(order.orderId().toString())).singleElement()
+                .satisfies(c -> assertThat(c.amountMinor()).isEqualTo(9000L));
     }
 
     @Test
@@ -448,8 +471,7 @@ class PaymentWorkerTest {
             ps.setString(7, UUID.randomUUID().toString());
             ps.executeUpdate();
         }
-        PaymentRequest request = new PaymentRequest(orderId.toString(), eventId, holdId, fanId, 9000, "EUR",
-                paymentMethodId, System.currentTimeMillis());
+        PaymentRequest request = new PaymentRequest(orderId.toString());
         return new TestOrder(orderId, eventId, holdId, fanId, request);
     }
 

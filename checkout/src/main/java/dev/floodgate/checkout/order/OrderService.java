@@ -88,8 +88,7 @@ public final class OrderService {
                 hold.quantity(), amount, category.currency(), OrderStatus.AWAITING_PAYMENT, request.buyer().name(),
                 request.buyer().email(), request.paymentMethodId(), idempotencyKey, null, now, now, null,
                 hold.seats());
-        PaymentRequest payment = new PaymentRequest(orderId.toString(), event.eventId(), hold.holdId(),
-                caller.fanId(), amount, category.currency(), request.paymentMethodId(), now.toEpochMilli());
+        PaymentRequest payment = new PaymentRequest(orderId.toString());
         try {
             Order stored = store.insert(order, paymentTopic, payment, RequestId.current().orElse(null));
             afterCommit.run();

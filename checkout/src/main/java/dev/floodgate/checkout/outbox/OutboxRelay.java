@@ -11,6 +11,7 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
 
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * acknowledged the message, in the same transaction that locked it, so a crash or a broker outage at any point
  * leads to a resend, never a loss. Several checkout instances share the work (SKIP LOCKED). A resend can duplicate a
  * message; the payment worker is idempotent by order id, so a duplicate has no effect.
+ *
+ * <p>A row holds the message as {@link PaymentRequest} (version 2) and goes to its topic with that schema. A row an
+ * older checkout wrote (version 1: the order's fields copied in, on the v1 topic) is sent as it is, byte for byte, to
+ * its own topic, whose registered v1 schema checks it ({@code AUTO_PRODUCE_BYTES}): an upgrade loses no queued
+ * payment, and no v2 message ever lands on a v1 topic (Pulsar would refuse the schema, and old workers could not read
+ * it). The worker drains the v1 topic too.
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
@@ -43,6 +50,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration sendTimeout;
     private final Map<String, Producer<PaymentRequest>> producers = new ConcurrentHashMap<>();
+    /** Producers for rows written by an older checkout (see the class comment), by topic. */
+    private final Map<String, Producer<byte[]>> verbatimProducers = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final AtomicLong relayed = new AtomicLong();
     private final Thread thread;
@@ -115,10 +124,9 @@ public final class OutboxRelay implements AutoCloseable {
                     ps.setInt(1, batchSize);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            PaymentRequest request = Json.read(rs.getString(4), PaymentRequest.class);
                             // Pipelined: the whole batch is in flight at once (in order, per producer) ...
-                            TypedMessageBuilder<PaymentRequest> message = producer(rs.getString(2)).newMessage()
-                                    .key(rs.getString(3)).value(request);
+                            TypedMessageBuilder<?> message = message(rs.getString(2), rs.getString(3),
+                                    rs.getString(4));
                             String requestId = rs.getString(5);
                             if (requestId != null) {
                                 message.property(RequestId.MESSAGE_PROPERTY, requestId);
@@ -171,20 +179,35 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    private Producer<PaymentRequest> producer(String topic) throws PulsarClientException {
-        Producer<PaymentRequest> existing = producers.get(topic);
+    /** The row's message: a {@link PaymentRequest}, or the payload as stored when an older checkout wrote it. */
+    private TypedMessageBuilder<?> message(String topic, String key, String payload) throws PulsarClientException {
+        PaymentRequest request;
+        try {
+            request = Json.read(payload, PaymentRequest.class);
+        } catch (RuntimeException notVersion2) {
+            // Not this version's shape: the topic's own schema is the judge (a row matching none fails the batch,
+            // which is retried, as any unsendable row always was).
+            return producer(verbatimProducers, topic, Schema.AUTO_PRODUCE_BYTES()).newMessage().key(key)
+                    .value(payload.getBytes(StandardCharsets.UTF_8));
+        }
+        return producer(producers, topic, Schema.JSON(PaymentRequest.class)).newMessage().key(key).value(request);
+    }
+
+    private <T> Producer<T> producer(Map<String, Producer<T>> byTopic, String topic, Schema<T> schema)
+            throws PulsarClientException {
+        Producer<T> existing = byTopic.get(topic);
         if (existing != null) {
             return existing;
         }
         // No client-side batching: each message is persisted and acknowledged on its own; a batch of rows is
         // deleted only once all of its messages are acknowledged.
-        Producer<PaymentRequest> created = pulsar.newProducer(Schema.JSON(PaymentRequest.class))
+        Producer<T> created = pulsar.newProducer(schema)
                 .topic(topic)
                 .enableBatching(false)
                 .sendTimeout((int) sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .blockIfQueueFull(true)
                 .create();
-        producers.put(topic, created);
+        byTopic.put(topic, created);
         return created;
     }
 
@@ -212,5 +235,6 @@ public final class OutboxRelay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producers.values().forEach(p -> p.closeAsync());
+        verbatimProducers.values().forEach(p -> p.closeAsync());
     }
 }

@@ -64,9 +64,7 @@ class SeatClaimsTest {
     }
 
     private static Order place(Order order) {
-        return store.insert(order, "payments", new PaymentRequest(order.id().toString(), order.eventId(),
-                order.holdId(), order.fanId(), order.amountMinor(), order.currency(), order.paymentMethodId(),
-                order.createdAt().toEpochMilli()));
+        return store.insert(order, "payments", new PaymentRequest(order.id().toString()));
     }
 
     private static void setStatus(UUID orderId, OrderStatus status) throws Exception {

@@ -5,11 +5,16 @@ import dev.floodgate.runtime.ServiceConfig;
 import io.helidon.config.Config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The worker's Pulsar side ({@code pulsar.*} and {@code worker.max-in-flight}).
  *
  * @param topic                 payment requests ({@code pulsar.topics.payment-requests})
+ * @param topicV1               payment requests of version 1, drained as well ({@code pulsar.topics.payment-requests-v1},
+ *                              blank: none); see {@link dev.floodgate.contracts.payment.PaymentRequest}
+ * @param topicV1               payment requests of version 1, drained as well ({@code pulsar.topics.payment-requests-v1},
+ *                              blank: none); see {@link dev.floodgate.contracts.payment.PaymentRequest}
  * @param subscription          shared by every worker instance ({@code pulsar.subscription})
  * @param deadLetterTopic       where a request goes after {@code maxRedeliveries} nacks
  *                              ({@code pulsar.dead-letter.topic}, default {@code <topic>-dlq})
@@ -19,7 +24,7 @@ import java.time.Duration;
  * @param nackMaxDelay          longest redelivery delay ({@code pulsar.negative-ack.max-delay-millis})
  * @param maxInFlight           requests handled at once ({@code worker.max-in-flight})
  */
-public record ConsumerSettings(String serviceUrl, String topic, String subscription, String deadLetterTopic,
+public record ConsumerSettings(String serviceUrl, String topic, String topicV1, String subscription, String deadLetterTopic,
                                String deadLetterSubscription, int maxRedeliveries, Duration nackMinDelay,
                                Duration nackMaxDelay, int maxInFlight) {
     public static final String DEFAULT_SUBSCRIPTION = "floodgate-payment-worker";
@@ -28,9 +33,20 @@ public record ConsumerSettings(String serviceUrl, String topic, String subscript
         if (maxInFlight < 1 || maxInFlight > 1_000) {
             throw new IllegalArgumentException("worker.max-in-flight must be 1..1000");
         }
+        if (topicV1 != null && (topicV1.isBlank() || topicV1.equals(topic))) {
+            topicV1 = null;
+        }
+        if (topicV1 != null && (topicV1.isBlank() || topicV1.equals(topic))) {
+            topicV1 = null;
+        }
         if (maxRedeliveries < 1) {
             throw new IllegalArgumentException("pulsar.dead-letter.max-redeliveries must be positive");
         }
+    }
+
+    /** Every topic the worker reads: the current one, then the version-1 topic when set. */
+    public java.util.List<String> topics() {
+        return topicV1 == null ? java.util.List.of(topic) : java.util.List.of(topic, topicV1);
     }
 
     public static ConsumerSettings from(Config config) {
@@ -40,6 +56,7 @@ public record ConsumerSettings(String serviceUrl, String topic, String subscript
         return new ConsumerSettings(
                 pulsar.get("service-url").asString().orElse("pulsar://127.0.0.1:6650"),
                 topic,
+                pulsar.get("topics.payment-requests-v1").asString().orElse(Topics.PAYMENT_REQUESTS_V1),
                 pulsar.get("subscription").asString().orElse(DEFAULT_SUBSCRIPTION),
                 dlq,
                 pulsar.get("dead-letter.subscription").asString().orElse(DEFAULT_SUBSCRIPTION + "-dlq"),

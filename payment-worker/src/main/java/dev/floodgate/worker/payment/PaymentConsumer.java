@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
  * only after the processor has recorded and settled it; anything else is negatively acknowledged and comes back
  * later (with growing delays), until the dead-letter policy moves it to the dead-letter topic.
  *
- * <p>Schema: {@code Schema.JSON(PaymentRequest.class)}, the one checkout produces with. Pulsar derives an Avro schema
- * from the record by reflection (fields sorted by name, strings nullable) and decodes with its own Jackson, which
- * calls the record's canonical constructor, so the record's own validation applies; a message that fails it (or is
- * not JSON) throws on {@link Message#getValue()} and is nacked like any unprocessable request.
+ * <p>Topics: the current one and, unless configured away, the version-1 topic an older checkout wrote to, so an
+ * upgrade drains what was queued before it. Both are read as bytes ({@code Schema.BYTES}: one consumer over topics of
+ * two schemas; a bytes consumer registers none) and decoded by {@link PaymentRequest#read}, which takes the order id
+ * of either version and applies the record's validation; a message that is not such JSON is nacked like any
+ * unprocessable request. Checkout's producer registers the topic's schema.
  */
 public final class PaymentConsumer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PaymentConsumer.class.getName());
@@ -39,7 +40,7 @@ public final class PaymentConsumer implements AutoCloseable {
     private final Semaphore inFlight;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread loop;
-    private volatile Consumer<PaymentRequest> consumer;
+    private volatile Consumer<byte[]> consumer;
     private volatile boolean running = true;
 
     public PaymentConsumer(PulsarClient client, ConsumerSettings settings, PaymentProcessor processor,
@@ -54,7 +55,7 @@ public final class PaymentConsumer implements AutoCloseable {
 
     /** Readiness: subscribed and connected to the broker. */
     public boolean isConnected() {
-        Consumer<PaymentRequest> c = consumer;
+        Consumer<byte[]> c = consumer;
         return c != null && c.isConnected();
     }
 
@@ -68,7 +69,7 @@ public final class PaymentConsumer implements AutoCloseable {
      * without an admin call (the subscription's full backlog is the broker's figure).
      */
     public int receiverQueueMessages() {
-        Consumer<PaymentRequest> c = consumer;
+        Consumer<byte[]> c = consumer;
         if (c == null) {
             return 0;
         }
@@ -76,9 +77,9 @@ public final class PaymentConsumer implements AutoCloseable {
         return queued == null ? 0 : queued;
     }
 
-    private Consumer<PaymentRequest> subscribe() throws PulsarClientException {
-        return client.newConsumer(Schema.JSON(PaymentRequest.class))
-                .topic(settings.topic())
+    private Consumer<byte[]> subscribe() throws PulsarClientException {
+        return client.newConsumer(Schema.BYTES)
+                .topics(settings.topics())
                 .subscriptionName(settings.subscription())
                 .subscriptionType(SubscriptionType.Shared)
                 .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
@@ -102,11 +103,11 @@ public final class PaymentConsumer implements AutoCloseable {
         while (running && consumer == null) {
             try {
                 consumer = subscribe();
-                LOG.log(System.Logger.Level.INFO, "subscribed to " + settings.topic() + " as "
+                LOG.log(System.Logger.Level.INFO, "subscribed to " + settings.topics() + " as "
                         + settings.subscription());
             } catch (PulsarClientException e) {
                 backoff = Math.min(Math.max(backoff * 2, 500), 10_000);
-                LOG.log(System.Logger.Level.WARNING, "cannot subscribe to " + settings.topic() + ", retrying in "
+                LOG.log(System.Logger.Level.WARNING, "cannot subscribe to " + settings.topics() + ", retrying in "
                         + backoff + " ms: " + e.getMessage());
                 pause(backoff);
             }
@@ -117,7 +118,7 @@ public final class PaymentConsumer implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            Message<PaymentRequest> message;
+            Message<byte[]> message;
             try {
                 message = consumer.receive(250, TimeUnit.MILLISECONDS);
             } catch (PulsarClientException e) {
@@ -148,15 +149,15 @@ public final class PaymentConsumer implements AutoCloseable {
     }
 
     /** With the placing request's id in scope (the message's property), so every line about it carries that id. */
-    private void handle(Message<PaymentRequest> message) {
+    private void handle(Message<byte[]> message) {
         String requestId = message.getProperty(RequestId.MESSAGE_PROPERTY);
         RequestId.run(RequestId.isWellFormed(requestId) ? requestId : null, () -> settle(message));
     }
 
-    private void settle(Message<PaymentRequest> message) {
+    private void settle(Message<byte[]> message) {
         PaymentRequest request;
         try {
-            request = message.getValue();
+            request = PaymentRequest.read(message.getData());
         } catch (RuntimeException e) {
             metrics.increment(Name.MESSAGES_UNPARSABLE);
             LOG.log(System.Logger.Level.WARNING, "unreadable payment request " + message.getMessageId()
@@ -205,7 +206,7 @@ public final class PaymentConsumer implements AutoCloseable {
      * Nacks; the delivery that has used up its redeliveries is counted as dead-lettered, since the client moves it to
      * the dead-letter topic instead of delivering it again. Its order does not stay stuck: the reconciler settles it.
      */
-    private void nack(Message<PaymentRequest> message) {
+    private void nack(Message<byte[]> message) {
         if (message.getRedeliveryCount() >= settings.maxRedeliveries()) {
             metrics.increment(Name.MESSAGES_DEAD_LETTERED);
             LOG.log(System.Logger.Level.WARNING, "payment request " + message.getMessageId() + " (key "
@@ -238,7 +239,7 @@ public final class PaymentConsumer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Consumer<PaymentRequest> c = consumer;
+        Consumer<byte[]> c = consumer;
         if (c != null) {
             try {
                 c.close();

@@ -143,8 +143,8 @@ class SettlementTest {
 
     /** The charge a worker made before it crashed, without the worker ever recording it. */
     private static Api.Charge chargeBehindTheWorkersBack(TestOrder order) {
-        return books.charge(order.orderId().toString(), new Api.ChargeRequest(order.request().amountMinor(), "EUR",
-                order.request().paymentMethodId(), order.orderId().toString())).charge();
+        return books.charge(order.orderId().toString(), new Api.ChargeRequest(order.amountMinor(), "EUR",
+                order.paymentMethodId(), order.orderId().toString())).charge();
     }
 
     private static HttpClientResponse operatorGet(String path, String credentials) {
@@ -371,8 +371,8 @@ class SettlementTest {
         try (HttpClientResponse res = WebClient.builder().baseUri(simulator.url()).build().post("/v1/charges")
                 .header(ProviderGateway.IDEMPOTENCY_KEY, order.orderId().toString())
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .submit(Json.write(new Api.ChargeRequest(order.request().amountMinor(), "EUR",
-                        order.request().paymentMethodId(), order.orderId().toString())))) {
+                .submit(Json.write(new Api.ChargeRequest(order.amountMinor(), "EUR",
+                        order.paymentMethodId(), order.orderId().toString())))) {
             assertThat(res.status().code()).isEqualTo(201);
             return Json.read(res.as(String.class), Api.Charge.class);
         }

@@ -31,8 +31,9 @@ public final class WorkerFixture {
     private WorkerFixture() {
     }
 
+    /** An order row as checkout writes it ({@code amountMinor}, {@code paymentMethodId} its columns) and its message. */
     public record TestOrder(UUID orderId, String eventId, String holdId, String fanId, int quantity,
-                     PaymentRequest request) {
+                     long amountMinor, String paymentMethodId, PaymentRequest request) {
     }
 
     /** checkout's schema, from the migrations checkout applies (the orders module's). */
@@ -75,8 +76,8 @@ public final class WorkerFixture {
             ps.setString(9, UUID.randomUUID().toString());
             ps.executeUpdate();
         }
-        return new TestOrder(orderId, eventId, holdId, fanId, quantity, new PaymentRequest(orderId.toString(), eventId,
-                holdId, fanId, amount, "EUR", paymentMethodId, System.currentTimeMillis()));
+        return new TestOrder(orderId, eventId, holdId, fanId, quantity, amount, paymentMethodId,
+                new PaymentRequest(orderId.toString()));
     }
 
     static String orderColumn(Engines engines, TestOrder order, String column) {

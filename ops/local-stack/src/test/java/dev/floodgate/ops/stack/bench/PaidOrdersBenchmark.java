@@ -58,10 +58,8 @@ import java.util.regex.Pattern;
  */
 public final class PaidOrdersBenchmark {
     private static final String PGBENCH = System.getProperty("bench.pgbench", "/usr/lib/postgresql/15/bin/pgbench");
-    private static final String PAYLOAD = "{\"orderId\":\"00000000-0000-0000-0000-000000000000\",\"fanId\":\"fan\","
-            + "\"eventId\":\"bench-event\",\"categoryId\":\"ga\",\"holdId\":\"00000000-0000-0000-0000-000000000000\","
-            + "\"quantity\":1,\"amountMinor\":4500,\"currency\":\"EUR\",\"paymentMethodId\":\"pm_0000000000000000\","
-            + "\"attempt\":1,\"createdAt\":\"2026-01-01T00:00:00Z\"}";
+    /** The payment message as checkout writes it (contracts' PaymentRequest: the order id only). */
+    private static final String PAYLOAD = "{\"orderId\":\"00000000-0000-0000-0000-000000000000\"}";
 
     private final LocalStack stack;
     private final StackSettings settings;
@@ -374,7 +372,7 @@ public final class PaidOrdersBenchmark {
         Files.writeString(script, """
                 BEGIN;
                 INSERT INTO bench_raw.orders (id, fan_id, event_id, category_id, hold_id, quantity, amount_minor, currency, status, buyer_name, buyer_email, payment_method_id, idempotency_key, failure_reason, created_at, updated_at, settled_at) VALUES (gen_random_uuid(), gen_random_uuid()::text, 'bench-event', 'ga', gen_random_uuid()::text, 1, 4500, 'EUR', 'AWAITING_PAYMENT', 'Ada Lovelace', 'ada@example.com', 'pm_0000000000000000', gen_random_uuid()::text, NULL, now(), now(), NULL) ON CONFLICT (fan_id, idempotency_key) DO NOTHING;
-                INSERT INTO bench_raw.outbox (topic, message_key, payload) VALUES ('persistent://public/default/floodgate-payment-requests', gen_random_uuid()::text, '%s'::jsonb);
+                INSERT INTO bench_raw.outbox (topic, message_key, payload) VALUES ('persistent://public/default/floodgate-payment-requests-v2', gen_random_uuid()::text, '%s'::jsonb);
                 END;
                 """.formatted(PAYLOAD));
         List<String> cmd = List.of(PGBENCH, "-n", "-M", "prepared", "-h", "127.0.0.1",
