@@ -27,6 +27,10 @@ class TwoMemberTest {
         try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), Grid.DEFAULT_STRIPES, clock);
              Grid b = Grid.start(Cluster.member(cluster, ports, 1), Grid.DEFAULT_STRIPES, clock)) {
             assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2);
+            // Every partition with its backup before the first write: a write during the initial migration can miss
+            // its backup's acknowledgement on a busy machine, and the grid then fails it rather than guess.
+            Cluster.await("backups in place", Duration.ofSeconds(60), () -> a.hazelcast().getPartitionService()
+                    .isClusterSafe());
             // Several events spread the stock entries over partitions owned by both members.
             List<String> events = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -63,6 +67,10 @@ class TwoMemberTest {
         try (Grid a = Grid.start(Cluster.member(cluster, ports, 0), Grid.DEFAULT_STRIPES, clock);
              Grid b = Grid.start(Cluster.member(cluster, ports, 1), Grid.DEFAULT_STRIPES, clock)) {
             assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2);
+            // Every partition with its backup before the first write: a write during the initial migration can miss
+            // its backup's acknowledgement on a busy machine, and the grid then fails it rather than guess.
+            Cluster.await("backups in place", Duration.ofSeconds(60), () -> a.hazelcast().getPartitionService()
+                    .isClusterSafe());
             com.hazelcast.map.IMap<String, QueueState> queues = a.hazelcast().getMap(QueueState.MAP);
             // Eight events: their queue entries land on partitions owned by both members.
             for (int i = 0; i < 8; i++) {
