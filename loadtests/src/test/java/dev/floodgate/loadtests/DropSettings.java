@@ -172,7 +172,8 @@ final class DropSettings {
         return LoadSettings.FANS + " fans in " + ARRIVAL.toSeconds() + " s (" + preQueueFans() + " in the pre-queue, "
                 + "queue opened after " + OPEN_AFTER.toSeconds() + " s), " + LoadSettings.capacity() + " tickets, "
                 + LoadSettings.QUANTITY + " per buyer, " + ABANDON_PERCENT + "% abandon, " + LoadSettings.DECLINE_PERCENT
-                + "% declined; identity: test provider " + IDP_ISSUER + ", anonymous share " + ANONYMOUS_PERCENT
+                + "% declined; refused as sold out: join again after " + SOLD_OUT_RETRY_MIN_MILLIS + ".."
+                + SOLD_OUT_RETRY_MAX_MILLIS + " ms; identity: test provider " + IDP_ISSUER + ", anonymous share " + ANONYMOUS_PERCENT
                 + "% (cap " + ANONYMOUS_MAX + "); " + (LOCAL_ADDRESSES == 0 ? "one source address" : LOCAL_ADDRESSES
                 + " source addresses from " + LOCAL_ADDRESS_PREFIX + "1") + "; edges " + EDGE_URLS;
     }

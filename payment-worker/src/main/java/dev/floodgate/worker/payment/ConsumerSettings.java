@@ -13,8 +13,6 @@ import java.util.List;
  * @param topic                 payment requests ({@code pulsar.topics.payment-requests})
  * @param topicV1               payment requests of version 1, drained as well ({@code pulsar.topics.payment-requests-v1},
  *                              blank: none); see {@link dev.floodgate.contracts.payment.PaymentRequest}
- * @param topicV1               payment requests of version 1, drained as well ({@code pulsar.topics.payment-requests-v1},
- *                              blank: none); see {@link dev.floodgate.contracts.payment.PaymentRequest}
  * @param subscription          shared by every worker instance ({@code pulsar.subscription})
  * @param deadLetterTopic       where a request goes after {@code maxRedeliveries} nacks
  *                              ({@code pulsar.dead-letter.topic}, default {@code <topic>-dlq})
@@ -24,17 +22,14 @@ import java.util.List;
  * @param nackMaxDelay          longest redelivery delay ({@code pulsar.negative-ack.max-delay-millis})
  * @param maxInFlight           requests handled at once ({@code worker.max-in-flight})
  */
-public record ConsumerSettings(String serviceUrl, String topic, String topicV1, String subscription, String deadLetterTopic,
-                               String deadLetterSubscription, int maxRedeliveries, Duration nackMinDelay,
-                               Duration nackMaxDelay, int maxInFlight) {
+public record ConsumerSettings(String serviceUrl, String topic, String topicV1, String subscription,
+                               String deadLetterTopic, String deadLetterSubscription, int maxRedeliveries,
+                               Duration nackMinDelay, Duration nackMaxDelay, int maxInFlight) {
     public static final String DEFAULT_SUBSCRIPTION = "floodgate-payment-worker";
 
     public ConsumerSettings {
         if (maxInFlight < 1 || maxInFlight > 1_000) {
             throw new IllegalArgumentException("worker.max-in-flight must be 1..1000");
-        }
-        if (topicV1 != null && (topicV1.isBlank() || topicV1.equals(topic))) {
-            topicV1 = null;
         }
         if (topicV1 != null && (topicV1.isBlank() || topicV1.equals(topic))) {
             topicV1 = null;
@@ -45,8 +40,8 @@ public record ConsumerSettings(String serviceUrl, String topic, String topicV1, 
     }
 
     /** Every topic the worker reads: the current one, then the version-1 topic when set. */
-    public java.util.List<String> topics() {
-        return topicV1 == null ? java.util.List.of(topic) : java.util.List.of(topic, topicV1);
+    public List<String> topics() {
+        return topicV1 == null ? List.of(topic) : List.of(topic, topicV1);
     }
 
     public static ConsumerSettings from(Config config) {
