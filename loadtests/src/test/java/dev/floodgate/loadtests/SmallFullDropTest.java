@@ -100,11 +100,10 @@ class SmallFullDropTest {
             settings.put("floodgate.joinP99Millis", "600000");
             settings.put("floodgate.statusP99Millis", "600000");
             settings.forEach(System::setProperty);
-            int exit;
             // CI shows a failed test's message, not the run's output: keep the simulation's summary and the failed
             // assertions for it.
             try (Summary summary = Summary.capture()) {
-                exit = Gatling$.MODULE$.fromArgs(new String[] {
+                int exit = Gatling$.MODULE$.fromArgs(new String[] {
                         "-s", FullDropSimulation.class.getName(),
                         "-rf", BASE.resolve("target").resolve("gatling").toString()});
                 assertThat(exit).as("Gatling's exit code (0: every assertion held; its report is under target/gatling, "
