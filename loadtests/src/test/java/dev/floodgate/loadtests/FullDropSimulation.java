@@ -12,6 +12,7 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 import static dev.floodgate.loadtests.Chains.OPERATOR_AUTH;
 import static dev.floodgate.loadtests.Chains.QUEUE;
@@ -103,10 +105,12 @@ public class FullDropSimulation extends Simulation {
     private static final LongAdder SOLD_OUT_AT_JOIN = new LongAdder();
     private static final LongAdder JOIN_RETRIES = new LongAdder();
     private static final LongAdder JOINED_ON_RETRY = new LongAdder();
-    /** {joined at, first saw SOLD_OUT at} per sighting, epoch millis. */
+    /** {joined at, first saw SOLD_OUT at, the fan's read before (not SOLD_OUT) at} per sighting, epoch millis. */
     private static final ConcurrentLinkedQueue<long[]> SOLD_OUT_SIGHTINGS = new ConcurrentLinkedQueue<>();
     /** Moments the event's stock went from some available to none (the sell-out as the server sees it). */
     private static final List<Long> SELL_OUT_ONSETS = new CopyOnWriteArrayList<>();
+    /** Moments the watcher saw some stock available (one per read: at most one a second over the run). */
+    private static final List<Long> STOCK_SEEN = new CopyOnWriteArrayList<>();
     private static volatile boolean allSold;
     private static volatile long allSoldAtMillis;
     private static volatile long openedAtMillis;
@@ -438,13 +442,14 @@ public class FullDropSimulation extends Simulation {
 
     private static Session noteState(Session s) {
         boolean soldOut = "SOLD_OUT".equals(s.getString("state"));
+        long now = System.currentTimeMillis();
         if (soldOut && !s.contains("soldOutSeenAt")) {
-            long now = System.currentTimeMillis();
-            SOLD_OUT_SIGHTINGS.add(new long[] {s.getLong("joinedAt"), now});
-            return s.set("soldOutSeenAt", now);
+            long before = s.contains("readAt") ? s.getLong("readAt") : s.getLong("joinedAt");
+            SOLD_OUT_SIGHTINGS.add(new long[] {s.getLong("joinedAt"), now, before});
+            return s.set("soldOutSeenAt", now).set("readAt", now);
         }
         // Tickets came back (a declined payment, an expired hold): a later sell-out is a new sighting.
-        return soldOut ? s : s.remove("soldOutSeenAt");
+        return (soldOut ? s : s.remove("soldOutSeenAt")).set("readAt", now);
     }
 
     private static boolean waitOver(Session s) {
@@ -488,6 +493,8 @@ public class FullDropSimulation extends Simulation {
         long now = System.currentTimeMillis();
         if (available == 0 && last != 0) {
             SELL_OUT_ONSETS.add(now);
+        } else if (available > 0) {
+            STOCK_SEEN.add(now);
         }
         if (!allSold && sold >= capacity()) {
             allSoldAtMillis = now;
@@ -508,26 +515,73 @@ public class FullDropSimulation extends Simulation {
     }
 
     /**
-     * How late waiting fans learnt SOLD_OUT: for each sighting, the time from the latest sell-out onset before it
-     * (as the event's public stock showed it, read every {@code floodgate.figuresPollMillis}) or from the fan's join
-     * if later, to the sighting. {count, max, p99} in millis; a sighting before any onset was seen counts as 0 (the
-     * figures are read at most that interval late).
+     * How late waiting fans learnt SOLD_OUT: for each sighting, the time from the sell-out before it (as the event's
+     * public stock showed it, read every {@code floodgate.figuresPollMillis}: see {@link Onsets}) or from the fan's
+     * join if later, to the sighting. {count, max, p99} in millis; a sighting before any onset was seen counts as 0
+     * (the figures are read at most that interval late).
      */
     private static long[] soldOutNoticeMillis() {
-        Long[] onsets = SELL_OUT_ONSETS.toArray(Long[]::new);
-        long[] delays = SOLD_OUT_SIGHTINGS.stream().mapToLong(sighting -> {
-            long onset = Long.MIN_VALUE;
-            for (Long o : onsets) {
-                if (o <= sighting[1]) {
-                    onset = Math.max(onset, o);
-                }
-            }
-            return onset == Long.MIN_VALUE ? 0 : Math.max(0, sighting[1] - Math.max(onset, sighting[0]));
-        }).sorted().toArray();
+        Onsets onsets = Onsets.now();
+        long[] delays = SOLD_OUT_SIGHTINGS.stream().mapToLong(onsets::noticeMillis).sorted().toArray();
         if (delays.length == 0) {
             return new long[] {0, 0, 0};
         }
         return new long[] {delays.length, delays[delays.length - 1], delays[(int) Math.min(delays.length - 1, Math.ceil(delays.length * 0.99) - 1)]};
+    }
+
+    /**
+     * The slowest sightings with what surrounds them, so a slow notice can be told apart: a fan whose read before the
+     * sighting came after the onset counted from saw the sale open then, so either the stock came back and went
+     * again between two reads of the watcher (a re-sell-out it could not see: the delay is counted from too early) or
+     * that read was stale.
+     */
+    private static String slowestSightings(int count) {
+        Onsets onsets = Onsets.now();
+        long base = firstArrivalMillis;
+        return SOLD_OUT_SIGHTINGS.stream()
+                .map(x -> new long[] {onsets.noticeMillis(x), x[0], x[1], x[2], onsets.before(x[1])})
+                .sorted(Comparator.comparingLong((long[] x) -> x[0]).reversed())
+                .limit(count)
+                .map(x -> x[0] + " ms (joined " + (x[1] - base) / 1000.0 + " s, read before at " + (x[3] - base) / 1000.0
+                        + " s, sighting " + (x[2] - base) / 1000.0 + " s, onset counted "
+                        + (x[4] == Long.MIN_VALUE ? "none" : (x[4] - base) / 1000.0 + " s") + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * The watcher's view of the stock, sorted: when it saw a sell-out begin, and when it saw some stock available.
+     * A sighting's sell-out began at the latest onset before it, or at the latest read with stock if later: tickets
+     * came back after that onset and went again, and the fan saw the new sell-out before the watcher's next read did
+     * (counted from the old onset, 4 s once looked like 61 s). Built from the stock read, never from the fans' own
+     * answers, so a status that said "waiting" after the stock had gone still counts against the bound.
+     */
+    private record Onsets(long[] soldOut, long[] stockSeen) {
+        static Onsets now() {
+            return new Onsets(SELL_OUT_ONSETS.stream().mapToLong(Long::longValue).sorted().toArray(),
+                    STOCK_SEEN.stream().mapToLong(Long::longValue).sorted().toArray());
+        }
+
+        /** When the sell-out sighted at {@code millis} began; Long.MIN_VALUE when the watcher had seen none yet. */
+        long before(long millis) {
+            long onset = latestAtOrBefore(soldOut, millis);
+            return onset == Long.MIN_VALUE ? onset : Math.max(onset, latestAtOrBefore(stockSeen, millis));
+        }
+
+        /** {joined, sighted, read before}: from the sell-out (or the join, if later) to the sighting; 0 before any. */
+        long noticeMillis(long[] sighting) {
+            long onset = before(sighting[1]);
+            return onset == Long.MIN_VALUE ? 0 : Math.max(0, sighting[1] - Math.max(onset, sighting[0]));
+        }
+
+        private static long latestAtOrBefore(long[] sorted, long millis) {
+            int i = Arrays.binarySearch(sorted, millis);
+            int at = i >= 0 ? i : -i - 2;
+            // Equal moments: the last of them.
+            while (at >= 0 && at + 1 < sorted.length && sorted[at + 1] <= millis) {
+                at++;
+            }
+            return at >= 0 ? sorted[at] : Long.MIN_VALUE;
+        }
     }
 
     private static JsonNode parse(String body) {
@@ -558,7 +612,8 @@ public class FullDropSimulation extends Simulation {
                 + (allSold ? (allSoldAtMillis - firstArrivalMillis) / 1000 + " s" : "never") + ", queue opened at "
                 + (openedAtMillis == 0 ? "never" : (openedAtMillis - firstArrivalMillis) / 1000 + " s"));
         System.out.println("floodgate: SOLD_OUT learnt by waiting fans: " + notice[0] + " sightings, max " + notice[1]
-                + " ms, p99 " + notice[2] + " ms (bound " + SOLD_OUT_NOTICE_MAX.toMillis() + " ms)");
+                + " ms, p99 " + notice[2] + " ms (bound " + SOLD_OUT_NOTICE_MAX.toMillis() + " ms); slowest: "
+                + slowestSightings(3));
         System.out.println("floodgate: polls at the advised interval " + ADVISED_POLLS.sum() + ", at the fallback "
                 + FALLBACK_POLLS.sum() + "; polls sent with Connection: close " + CLOSING_POLLS.sum());
     }
