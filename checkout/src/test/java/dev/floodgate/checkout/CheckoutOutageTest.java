@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -146,24 +145,6 @@ class CheckoutOutageTest {
         return ids;
     }
 
-    private static void awaitUntil(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + DEADLINE.toSeconds() + " s waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
-
-    private static boolean quietly(java.util.concurrent.Callable<Boolean> check) {
-        try {
-            return check.call();
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     @Test
     void aPostgresRestartMidCheckoutAnswers503WithTheErrorBodyHalfWritesNothingAndRecoversOnItsOwn() throws Exception {
         List<Attempt> attempts = new ArrayList<>();
@@ -181,7 +162,7 @@ class CheckoutOutageTest {
                 }
             }, fans));
         }
-        awaitUntil("some orders went through before the restart", () -> replies.size() >= 8);
+        Poll.until(DEADLINE, "some orders went through before the restart", () -> replies.size() >= 8);
         engines.postgres().restart();
         // Keep placing orders for a moment after the server is back.
         long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -212,14 +193,15 @@ class CheckoutOutageTest {
         // Nothing half-written: exactly one order per fan, and each one's payment request reaches Pulsar.
         assertThat(count("select count(*) from checkout.orders")).isEqualTo(attempts.size());
         Set<String> ids = orderIds();
-        awaitUntil("every order's payment request is delivered", () -> delivered.containsAll(ids));
-        awaitUntil("the outbox is empty", () -> quietly(() -> count("select count(*) from checkout.outbox") == 0));
+        Poll.until(DEADLINE, "every order's payment request is delivered", () -> delivered.containsAll(ids));
+        Poll.until(DEADLINE, "the outbox is empty",
+                () -> Poll.quietly(() -> count("select count(*) from checkout.outbox") == 0));
     }
 
     @Test
     void everyOrderCommittedWhilePulsarIsDownIsDeliveredOnceItIsBack() throws Exception {
         Set<String> before = orderIds();
-        awaitUntil("earlier requests are delivered", () -> delivered.containsAll(before));
+        Poll.until(DEADLINE, "earlier requests are delivered", () -> delivered.containsAll(before));
         engines.pulsar().stop();
         List<String> placed = new ArrayList<>();
         try {
@@ -233,8 +215,9 @@ class CheckoutOutageTest {
         } finally {
             engines.pulsar().start();
         }
-        awaitUntil("every committed order's request is delivered", () -> delivered.containsAll(placed));
-        awaitUntil("the outbox is empty", () -> quietly(() -> count("select count(*) from checkout.outbox") == 0));
+        Poll.until(DEADLINE, "every committed order's request is delivered", () -> delivered.containsAll(placed));
+        Poll.until(DEADLINE, "the outbox is empty",
+                () -> Poll.quietly(() -> count("select count(*) from checkout.outbox") == 0));
         // Delivered at least once; a resend after a lost broker acknowledgement is possible, and harmless because
         // the payment worker keys everything by order id (see PaymentWorkerTest's duplicate tests).
         assertThat(placed).doesNotHaveDuplicates().hasSize(10);

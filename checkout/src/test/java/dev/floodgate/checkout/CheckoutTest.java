@@ -405,10 +405,6 @@ class CheckoutTest {
         }
         // The row goes in the transaction that waited for the broker's acknowledgement, just after it.
         String left = "select count(*) from checkout.outbox where message_key = '" + orderId + "'";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (count(left) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50); // the poll's interval
-        }
-        assertThat(count(left)).as("the relayed row is gone").isZero();
+        Poll.until(Duration.ofSeconds(30), "the relayed row is gone", () -> Poll.quietly(() -> count(left) == 0));
     }
 }
